@@ -1,0 +1,179 @@
+//! Account server functions: thin adapters from the request to `accounts::server`.
+use leptos::prelude::*;
+
+use super::model::{CurrentUser, InvitationInfo};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::{auth, ctx};
+
+/// Starts a session and sets the cookie for it. Shared by login, reset and invitation.
+#[cfg(feature = "ssr")]
+fn sign_in(state: &crate::server::state::AppState, actor: &auth::Actor, token: &str) {
+    ctx::set_cookie(&auth::session_cookie(
+        Some(token),
+        actor.session_secs(),
+        state.settings.secure_cookies(),
+    ));
+    // The interface language follows the account on every device.
+    ctx::set_cookie(&format!(
+        "i18n_pref_locale={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        actor.locale
+    ));
+}
+
+#[server(endpoint = "current_user")]
+pub async fn load_me() -> Result<Option<CurrentUser>, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let Some(actor) = ctx::optional_actor().await? else {
+                return Ok(None);
+            };
+            let can_post = !crate::posts::server::postable_groups(&state.db, &actor)
+                .await?
+                .is_empty();
+            Ok(Some(CurrentUser {
+                id: actor.user_id,
+                name: actor.name.clone(),
+                locale: actor.locale.clone(),
+                is_admin: actor.is_admin,
+                is_staff: actor.is_staff(),
+                can_manage: actor.is_staff(),
+                can_post,
+            }))
+        }
+        .await,
+    )
+}
+
+/// The stable login interface: `POST /api/login` with form fields `email` and `password`.
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let ip = ctx::client_ip().await?;
+            let (actor, token) = super::server::login(&state, ip, &email, password).await?;
+            sign_in(&state, &actor, &token);
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            if let Some(token) = ctx::current_token().await? {
+                auth::end_session(&state.db, &token).await?;
+            }
+            ctx::set_cookie(&auth::session_cookie(None, 0, state.settings.secure_cookies()));
+            leptos_axum::redirect("/inloggen");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "logout_everywhere")]
+pub async fn logout_everywhere() -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            auth::end_all_sessions(&state.db, actor.user_id).await?;
+            ctx::set_cookie(&auth::session_cookie(None, 0, state.settings.secure_cookies()));
+            leptos_axum::redirect("/inloggen");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "request_reset")]
+pub async fn request_reset(email: String) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let ip = ctx::client_ip().await?;
+            super::server::request_reset(&state, ip, &email).await?;
+            leptos_axum::redirect("/wachtwoord-vergeten?verstuurd=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(
+    token: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let ip = ctx::client_ip().await?;
+            let password = super::model::NewPassword::parse(&password, &password_confirm)?;
+            let (actor, session) =
+                super::server::reset_password(&state, ip, &token, password).await?;
+            sign_in(&state, &actor, &session);
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "invitation_info")]
+pub async fn load_invitation(token: String) -> Result<InvitationInfo, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let ip = ctx::client_ip().await?;
+            super::server::invitation_info(&state, ip, &token).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "accept_invitation")]
+pub async fn accept_invitation(
+    token: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let ip = ctx::client_ip().await?;
+            let password = super::model::NewPassword::parse(&password, &password_confirm)?;
+            let (actor, session) =
+                super::server::accept_invitation(&state, ip, &token, password).await?;
+            sign_in(&state, &actor, &session);
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "set_locale")]
+pub async fn set_locale(locale: String) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::server::set_locale(&state.db, &actor, &locale).await?;
+            ctx::set_cookie(&format!(
+                "i18n_pref_locale={locale}; Path=/; Max-Age=31536000; SameSite=Lax"
+            ));
+            leptos_axum::redirect("/account");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,49 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::login::PasswordFields;
+use crate::{
+    accounts::api::{load_invitation, AcceptInvitation},
+    i18n::*,
+    ui::feedback::{FormError, Loading},
+};
+
+#[component]
+pub fn InvitePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<AcceptInvitation>::new();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let info = Resource::new(token, load_invitation);
+    let body = move || {
+        Suspend::new(async move {
+            match info.await {
+                Ok(inv) => view! {
+                    <h1>{t!(i18n, invite.welcome, name = inv.name.clone())}</h1>
+                    <p class="lead">{t!(i18n, invite.intro, school = inv.school.clone())}</p>
+                    <p class="muted">{t!(i18n, invite.account_for, email = inv.email.clone())}</p>
+                    <FormError result=action.value()/>
+                    <ActionForm action=action>
+                        <input type="hidden" name="token" prop:value=token/>
+                        <PasswordFields/>
+                        <button type="submit" class="primary">{t!(i18n, invite.submit)}</button>
+                    </ActionForm>
+                }
+                .into_any(),
+                Err(_) => view! {
+                    <h1>{t!(i18n, invite.invalid_title)}</h1>
+                    <p>{t!(i18n, invite.invalid)}</p>
+                    <p class="aside"><a href="/inloggen">{t!(i18n, nav.back_login)}</a></p>
+                }
+                .into_any(),
+            }
+        })
+    };
+    view! {
+        <Title text=move || t_string!(i18n, invite.title)/>
+        <section class="card narrow">
+            <Suspense fallback=Loading>{body}</Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,5 @@
+pub mod account;
+pub mod forgot;
+pub mod invite;
+pub mod login;
+pub mod reset;

@@ -1,0 +1,162 @@
+//! Administration types: schools, years, groups, pupils, guardians and staff.
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct SchoolSummary {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct YearView {
+    pub id: i64,
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct GroupView {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub pupil_count: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PupilRow {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub group_id: Option<i64>,
+    pub group_name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct StaffRow {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct GroupStaff {
+    pub group_id: i64,
+    pub user_id: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolDetail {
+    pub school: SchoolSummary,
+    pub year: YearView,
+    pub groups: Vec<GroupView>,
+    pub pupils: Vec<PupilRow>,
+    pub staff: Vec<StaffRow>,
+    pub group_staff: Vec<GroupStaff>,
+    /// Admin or directie: may change structure and people. Teachers may only invite guardians.
+    pub can_manage: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct GuardianLink {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub no_access: bool,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PupilDetail {
+    pub pupil: PupilRow,
+    pub school: SchoolSummary,
+    pub guardians: Vec<GuardianLink>,
+    pub groups: Vec<GroupView>,
+    pub can_manage: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StaffRole {
+    Directie,
+    Teacher,
+}
+
+impl StaffRole {
+    pub fn parse(raw: &str) -> Result<StaffRole, AppError> {
+        match raw {
+            "directie" => Ok(StaffRole::Directie),
+            "teacher" => Ok(StaffRole::Teacher),
+            _ => Err(AppError::validation("role", "role_invalid")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Directie => "directie",
+            StaffRole::Teacher => "teacher",
+        }
+    }
+}
+
+/// A group or school name: trimmed, 1–80 characters.
+pub fn parse_label(raw: &str, field: &str) -> Result<String, AppError> {
+    let s = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.is_empty() {
+        return Err(AppError::validation(field, "name_required"));
+    }
+    if s.chars().count() > 80 {
+        return Err(AppError::validation(field, "name_too_long"));
+    }
+    Ok(s)
+}
+
+/// An optional date of birth as 'YYYY-MM-DD'.
+pub fn parse_date(raw: &str) -> Result<Option<String>, AppError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let parts: Vec<&str> = s.split('-').collect();
+    let ok = parts.len() == 3
+        && parts[0].len() == 4
+        && parts[1].len() == 2
+        && parts[2].len() == 2
+        && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+        && (1..=12).contains(&parts[1].parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&parts[2].parse::<u32>().unwrap_or(0));
+    if ok {
+        Ok(Some(s.to_string()))
+    } else {
+        Err(AppError::validation("birth_date", "date_invalid"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_parse_only_known_values() {
+        assert_eq!(StaffRole::parse("directie").unwrap(), StaffRole::Directie);
+        assert!(StaffRole::parse("admin").is_err());
+    }
+
+    #[test]
+    fn dates_are_iso_or_empty() {
+        assert_eq!(parse_date("").unwrap(), None);
+        assert_eq!(parse_date("2018-03-09").unwrap().as_deref(), Some("2018-03-09"));
+        assert!(parse_date("9-3-2018").is_err());
+        assert!(parse_date("2018-13-01").is_err());
+    }
+}

@@ -1,0 +1,57 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    accounts::api::load_me,
+    admin::api::{schools, CreateSchool},
+    error::AppError,
+    i18n::*,
+    ui::feedback::{page_error, FormError, Loading},
+};
+
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<CreateSchool>::new();
+    let data = Resource::new(
+        || (),
+        |_| async { Ok::<_, AppError>((load_me().await?, schools().await?)) },
+    );
+    let body = move || {
+        Suspend::new(async move {
+            match data.await {
+                Ok((Some(user), list)) if user.can_manage => view! {
+                    <section class="card">
+                        <h2>{t!(i18n, admin.schools)}</h2>
+                        {list.is_empty().then(|| view! { <p class="muted">{t!(i18n, admin.no_schools)}</p> })}
+                        <ul class="list">
+                            {list.into_iter().map(|s| view! {
+                                <li><a href=format!("/beheer/school/{}", s.id)>{s.name}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                    {user.is_admin.then(|| view! {
+                        <section class="card">
+                            <h2>{t!(i18n, admin.new_school)}</h2>
+                            <FormError result=create.value()/>
+                            <ActionForm action=create>
+                                <label for="school-name">{t!(i18n, fields.school_name)}</label>
+                                <input id="school-name" name="name" required maxlength="80"/>
+                                <button type="submit" class="primary">{t!(i18n, admin.create_school)}</button>
+                            </ActionForm>
+                        </section>
+                    })}
+                }
+                .into_any(),
+                Ok((None, _)) => page_error(AppError::Unauthorized),
+                Ok(_) => page_error(AppError::NotFound),
+                Err(e) => page_error(e),
+            }
+        })
+    };
+    view! {
+        <Title text=move || t_string!(i18n, admin.title)/>
+        <div class="page-head"><h1>{t!(i18n, admin.title)}</h1></div>
+        <Suspense fallback=Loading>{body}</Suspense>
+    }
+}

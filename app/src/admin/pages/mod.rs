@@ -1,0 +1,4 @@
+pub mod home;
+pub mod pupil;
+pub mod school;
+pub mod staff;

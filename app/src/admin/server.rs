@@ -1,0 +1,415 @@
+//! Administration rules and queries. Foundation admins manage every school; directie their own
+//! school; teachers may look up pupils of their school and invite guardians. Anyone else gets
+//! `NotFound`, as for a school that does not exist.
+use super::model::{
+    parse_date, parse_label, GroupStaff, GroupView, GuardianLink, PupilDetail, PupilRow,
+    SchoolDetail, SchoolSummary, StaffRole, StaffRow, YearView,
+};
+use crate::{
+    accounts::{
+        model::parse_name,
+        server::{invite, Grant, InviteOutcome},
+    },
+    error::AppError,
+    server::{
+        auth::Actor,
+        clock::{current_school_year, now},
+        db::Db,
+        state::AppState,
+    },
+    with_db, with_tx,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Manage,
+    Teach,
+}
+
+pub fn access(actor: &Actor, school_id: i64) -> Result<Access, AppError> {
+    if actor.is_admin || actor.is_directie_of(school_id) {
+        Ok(Access::Manage)
+    } else if actor.is_staff_of(school_id) {
+        Ok(Access::Teach)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+fn manage(actor: &Actor, school_id: i64) -> Result<(), AppError> {
+    match access(actor, school_id)? {
+        Access::Manage => Ok(()),
+        Access::Teach => Err(AppError::Forbidden),
+    }
+}
+
+pub async fn schools(db: &Db, actor: &Actor) -> Result<Vec<SchoolSummary>, AppError> {
+    let rows: Vec<SchoolSummary> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT id, name FROM schools WHERE $1 = TRUE OR id IN (SELECT school_id FROM staff_roles WHERE user_id = $2) ORDER BY name"
+    )
+    .bind(actor.is_admin)
+    .bind(actor.user_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+/// Creates a school with its current school year, its school group and a staff group.
+pub async fn create_school(db: &Db, actor: &Actor, name: &str) -> Result<i64, AppError> {
+    if !actor.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    let name = parse_label(name, "name")?;
+    let (year, starts, ends) = current_school_year();
+    let id = with_tx!(db, |tx| {
+        let (id,): (i64,) =
+            sqlx::query_as("INSERT INTO schools (name, created_at) VALUES ($1, $2) RETURNING id")
+                .bind(&name)
+                .bind(now())
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query("INSERT INTO school_years (school_id, name, starts_on, ends_on) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(&year)
+            .bind(&starts)
+            .bind(&ends)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO groups (school_id, kind, name) VALUES ($1, 'school', 'Hele school'), ($1, 'staff', 'Team')")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        id
+    });
+    Ok(id)
+}
+
+/// The school year that contains today, created on first use.
+pub async fn current_year(db: &Db, school_id: i64) -> Result<YearView, AppError> {
+    let (name, starts, ends) = current_school_year();
+    let find = || async {
+        with_db!(db, |pool| sqlx::query_as::<_, YearView>(
+            "SELECT id, name, starts_on, ends_on FROM school_years WHERE school_id = $1 AND name = $2"
+        )
+        .bind(school_id)
+        .bind(&name)
+        .fetch_optional(pool)
+        .await)
+    };
+    if let Some(year) = find().await? {
+        return Ok(year);
+    }
+    with_db!(db, |pool| sqlx::query(
+        "INSERT INTO school_years (school_id, name, starts_on, ends_on) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"
+    )
+    .bind(school_id)
+    .bind(&name)
+    .bind(&starts)
+    .bind(&ends)
+    .execute(pool).await.map(|r| r.rows_affected()))?;
+    find().await?.ok_or(AppError::Internal)
+}
+
+async fn groups_of(db: &Db, school_id: i64, year_id: i64) -> Result<Vec<GroupView>, AppError> {
+    let rows: Vec<GroupView> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT g.id, g.name, g.kind, \
+                (SELECT COUNT(*) FROM placements pl WHERE pl.group_id = g.id) AS pupil_count \
+         FROM groups g WHERE g.school_id = $1 AND (g.school_year_id = $2 OR g.school_year_id IS NULL) \
+         ORDER BY CASE g.kind WHEN 'school' THEN 0 WHEN 'class' THEN 1 ELSE 2 END, g.name"
+    )
+    .bind(school_id)
+    .bind(year_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(rows)
+}
+
+pub async fn school_detail(db: &Db, actor: &Actor, school_id: i64) -> Result<SchoolDetail, AppError> {
+    let level = access(actor, school_id)?;
+    let school: SchoolSummary = with_db!(db, |pool| sqlx::query_as("SELECT id, name FROM schools WHERE id = $1")
+        .bind(school_id)
+        .fetch_optional(pool)
+        .await)?
+    .ok_or(AppError::NotFound)?;
+    let year = current_year(db, school_id).await?;
+    let groups = groups_of(db, school_id, year.id).await?;
+    let pupils: Vec<PupilRow> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT p.id, p.first_name, p.last_name, g.id AS group_id, g.name AS group_name FROM pupils p \
+         LEFT JOIN placements pl ON pl.pupil_id = p.id AND pl.school_year_id = $2 \
+         LEFT JOIN groups g ON g.id = pl.group_id \
+         WHERE p.school_id = $1 ORDER BY g.name, p.last_name, p.first_name"
+    )
+    .bind(school_id)
+    .bind(year.id)
+    .fetch_all(pool)
+    .await)?;
+    let staff: Vec<StaffRow> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT u.id AS user_id, u.name, u.email, sr.role, u.active FROM staff_roles sr \
+         JOIN users u ON u.id = sr.user_id WHERE sr.school_id = $1 ORDER BY u.name, sr.role"
+    )
+    .bind(school_id)
+    .fetch_all(pool)
+    .await)?;
+    let group_staff: Vec<GroupStaff> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT gs.group_id, gs.user_id FROM group_staff gs JOIN groups g ON g.id = gs.group_id WHERE g.school_id = $1"
+    )
+    .bind(school_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(SchoolDetail {
+        school,
+        year,
+        groups,
+        pupils,
+        staff,
+        group_staff,
+        can_manage: level == Access::Manage,
+    })
+}
+
+pub async fn create_group(db: &Db, actor: &Actor, school_id: i64, name: &str, kind: &str) -> Result<i64, AppError> {
+    manage(actor, school_id)?;
+    let name = parse_label(name, "name")?;
+    let year_id = match kind {
+        "class" => Some(current_year(db, school_id).await?.id),
+        "staff" => None,
+        _ => return Err(AppError::validation("kind", "invalid_form")),
+    };
+    let (id,): (i64,) = with_db!(db, |pool| sqlx::query_as(
+        "INSERT INTO groups (school_id, school_year_id, kind, name) VALUES ($1, $2, $3, $4) RETURNING id"
+    )
+    .bind(school_id)
+    .bind(year_id)
+    .bind(kind)
+    .bind(&name)
+    .fetch_one(pool)
+    .await)
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => AppError::validation("name", "group_exists"),
+        other => other,
+    })?;
+    Ok(id)
+}
+
+/// The class group `group_id` of `school_id` with its school year.
+async fn class_group(db: &Db, school_id: i64, group_id: i64) -> Result<i64, AppError> {
+    let row: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT school_year_id FROM groups WHERE id = $1 AND school_id = $2 AND kind = 'class'"
+    )
+    .bind(group_id)
+    .bind(school_id)
+    .fetch_optional(pool)
+    .await)?;
+    row.map(|r| r.0)
+        .ok_or_else(|| AppError::validation("group_id", "group_required"))
+}
+
+pub struct NewPupil {
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_date: String,
+    pub group_id: i64,
+}
+
+pub async fn add_pupil(db: &Db, actor: &Actor, school_id: i64, input: NewPupil) -> Result<i64, AppError> {
+    manage(actor, school_id)?;
+    let first = parse_name(&input.first_name, "first_name")?;
+    let last = parse_name(&input.last_name, "last_name")?;
+    let birth = parse_date(&input.birth_date)?;
+    let year_id = class_group(db, school_id, input.group_id).await?;
+    let id = with_tx!(db, |tx| {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO pupils (school_id, first_name, last_name, birth_date, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(school_id)
+        .bind(&first)
+        .bind(&last)
+        .bind(&birth)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO placements (pupil_id, school_year_id, group_id) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(year_id)
+            .bind(input.group_id)
+            .execute(&mut *tx)
+            .await?;
+        id
+    });
+    Ok(id)
+}
+
+async fn pupil_school(db: &Db, pupil_id: i64) -> Result<i64, AppError> {
+    let row: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as("SELECT school_id FROM pupils WHERE id = $1")
+        .bind(pupil_id)
+        .fetch_optional(pool)
+        .await)?;
+    row.map(|r| r.0).ok_or(AppError::NotFound)
+}
+
+/// Places a pupil in a class group for that group's school year, replacing an earlier placement in
+/// the same year. Access follows at once: membership is derived from this row.
+pub async fn place_pupil(db: &Db, actor: &Actor, pupil_id: i64, group_id: i64) -> Result<(), AppError> {
+    let school_id = pupil_school(db, pupil_id).await?;
+    manage(actor, school_id)?;
+    let year_id = class_group(db, school_id, group_id).await?;
+    with_db!(db, |pool| sqlx::query(
+        "INSERT INTO placements (pupil_id, school_year_id, group_id) VALUES ($1, $2, $3) \
+         ON CONFLICT (pupil_id, school_year_id) DO UPDATE SET group_id = excluded.group_id"
+    )
+    .bind(pupil_id)
+    .bind(year_id)
+    .bind(group_id)
+    .execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn pupil_detail(db: &Db, actor: &Actor, pupil_id: i64) -> Result<PupilDetail, AppError> {
+    let school_id = pupil_school(db, pupil_id).await?;
+    let level = access(actor, school_id)?;
+    let year = current_year(db, school_id).await?;
+    let pupil: PupilRow = with_db!(db, |pool| sqlx::query_as(
+        "SELECT p.id, p.first_name, p.last_name, g.id AS group_id, g.name AS group_name FROM pupils p \
+         LEFT JOIN placements pl ON pl.pupil_id = p.id AND pl.school_year_id = $2 \
+         LEFT JOIN groups g ON g.id = pl.group_id WHERE p.id = $1"
+    )
+    .bind(pupil_id)
+    .bind(year.id)
+    .fetch_one(pool)
+    .await)?;
+    let school: SchoolSummary = with_db!(db, |pool| sqlx::query_as("SELECT id, name FROM schools WHERE id = $1")
+        .bind(school_id)
+        .fetch_one(pool)
+        .await)?;
+    let guardians: Vec<GuardianLink> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT u.id AS user_id, u.name, u.email, gs.no_access, u.active FROM guardianships gs \
+         JOIN users u ON u.id = gs.user_id WHERE gs.pupil_id = $1 ORDER BY u.name"
+    )
+    .bind(pupil_id)
+    .fetch_all(pool)
+    .await)?;
+    let groups = groups_of(db, school_id, year.id)
+        .await?
+        .into_iter()
+        .filter(|g| g.kind == "class")
+        .collect();
+    Ok(PupilDetail {
+        pupil,
+        school,
+        guardians,
+        groups,
+        can_manage: level == Access::Manage,
+    })
+}
+
+/// Teachers and directie of the pupil's school invite guardians.
+pub async fn invite_guardian(
+    state: &AppState,
+    actor: &Actor,
+    pupil_id: i64,
+    name: &str,
+    email: &str,
+) -> Result<InviteOutcome, AppError> {
+    let school_id = pupil_school(&state.db, pupil_id).await?;
+    if !actor.is_staff_of(school_id) {
+        return Err(if actor.is_admin { AppError::Forbidden } else { AppError::NotFound });
+    }
+    invite(state, actor, school_id, name, email, Grant::Guardian { pupil_id }).await
+}
+
+/// Admins and directie invite staff.
+pub async fn invite_staff(
+    state: &AppState,
+    actor: &Actor,
+    school_id: i64,
+    name: &str,
+    email: &str,
+    role: &str,
+) -> Result<InviteOutcome, AppError> {
+    manage(actor, school_id)?;
+    let role = StaffRole::parse(role)?;
+    invite(state, actor, school_id, name, email, Grant::Staff { role: role.as_str().to_string() }).await
+}
+
+/// Marks a guardian link "no access" (e.g. a court decision) or lifts it.
+pub async fn set_guardian_access(db: &Db, actor: &Actor, pupil_id: i64, user_id: i64, no_access: bool) -> Result<(), AppError> {
+    let school_id = pupil_school(db, pupil_id).await?;
+    manage(actor, school_id)?;
+    let done = with_db!(db, |pool| sqlx::query("UPDATE guardianships SET no_access = $3 WHERE pupil_id = $1 AND user_id = $2")
+        .bind(pupil_id)
+        .bind(user_id)
+        .bind(no_access)
+        .execute(pool).await.map(|r| r.rows_affected()))?;
+    if done == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Adds or removes a staff member of the school to or from one of its groups.
+pub async fn set_group_staff(db: &Db, actor: &Actor, group_id: i64, user_id: i64, member: bool) -> Result<(), AppError> {
+    let row: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as("SELECT school_id FROM groups WHERE id = $1")
+        .bind(group_id)
+        .fetch_optional(pool)
+        .await)?;
+    let school_id = row.ok_or(AppError::NotFound)?.0;
+    manage(actor, school_id)?;
+    let is_staff: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT user_id FROM staff_roles WHERE user_id = $1 AND school_id = $2 LIMIT 1"
+    )
+    .bind(user_id)
+    .bind(school_id)
+    .fetch_optional(pool)
+    .await)?;
+    if is_staff.is_none() {
+        return Err(AppError::validation("user_id", "not_staff_of_school"));
+    }
+    let sql = if member {
+        "INSERT INTO group_staff (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+    } else {
+        "DELETE FROM group_staff WHERE group_id = $1 AND user_id = $2"
+    };
+    with_db!(db, |pool| sqlx::query(sql).bind(group_id).bind(user_id).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Deactivates or reactivates an account. Admins may do so for anyone; directie for people linked to
+/// their school. Deactivation ends the person's sessions at once.
+pub async fn set_user_active(db: &Db, actor: &Actor, user_id: i64, active: bool) -> Result<(), AppError> {
+    if user_id == actor.user_id {
+        return Err(AppError::validation("user_id", "cannot_deactivate_self"));
+    }
+    if !actor.is_admin {
+        let linked: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
+            "SELECT sr.school_id FROM staff_roles sr WHERE sr.user_id = $1 AND sr.school_id IN \
+               (SELECT school_id FROM staff_roles WHERE user_id = $2 AND role = 'directie') \
+             UNION SELECT p.school_id FROM guardianships gs JOIN pupils p ON p.id = gs.pupil_id \
+               WHERE gs.user_id = $1 AND p.school_id IN \
+               (SELECT school_id FROM staff_roles WHERE user_id = $2 AND role = 'directie') LIMIT 1"
+        )
+        .bind(user_id)
+        .bind(actor.user_id)
+        .fetch_optional(pool)
+        .await)?;
+        if linked.is_none() {
+            return Err(AppError::NotFound);
+        }
+    }
+    with_tx!(db, |tx| {
+        let done = sqlx::query("UPDATE users SET active = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(active)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    });
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! The HTML shell and the routes.
+use leptos::prelude::*;
+use leptos_i18n::context::CookieOptions;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::{
+    accounts::pages::{
+        account::AccountPage, forgot::ForgotPage, invite::InvitePage, login::LoginPage,
+        reset::ResetPage,
+    },
+    admin::pages::{home::AdminHome, pupil::PupilPage, school::SchoolPage},
+    i18n::*,
+    posts::pages::{
+        compose::ComposePage, edit::EditPage, feed::FeedPage, group::GroupPage, groups::GroupsPage,
+        post::PostPage,
+    },
+    ui::{feedback::NotFound, layout::Layout},
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::headers::set_page_csp();
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // A marker only the WASM can set: end-to-end tests wait for it to know the page hydrated.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    let cookie = CookieOptions::<Locale>::default()
+        .path("/")
+        .max_age(365_i64 * 24 * 3600 * 1000);
+    view! {
+        <I18nContextProvider cookie_options=cookie>
+            <Head/>
+            <Router>
+                <Layout>
+                    <Routes fallback=|| view! { <NotFound/> }>
+                        <Route path=path!("/") view=FeedPage ssr=SsrMode::Async/>
+                        <Route path=path!("/groepen") view=GroupsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/groep/:id") view=GroupPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bericht/nieuw") view=ComposePage ssr=SsrMode::Async/>
+                        <Route path=path!("/bericht/:id") view=PostPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bericht/:id/bewerken") view=EditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/inloggen") view=LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("/wachtwoord-vergeten") view=ForgotPage ssr=SsrMode::Async/>
+                        <Route path=path!("/wachtwoord-instellen") view=ResetPage ssr=SsrMode::Async/>
+                        <Route path=path!("/uitnodiging") view=InvitePage ssr=SsrMode::Async/>
+                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                        <Route path=path!("/beheer") view=AdminHome ssr=SsrMode::Async/>
+                        <Route path=path!("/beheer/school/:id") view=SchoolPage ssr=SsrMode::Async/>
+                        <Route path=path!("/beheer/leerling/:id") view=PupilPage ssr=SsrMode::Async/>
+                    </Routes>
+                </Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Head() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/kring.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Meta name="theme-color" content="#0b6e4f"/>
+        <Meta name="description" content=move || t_string!(i18n, app.description)/>
+        <Title formatter=|text: String| if text.is_empty() { "Kring".to_string() } else { format!("{text} · Kring") }/>
+    }
+}
+
+/// Parses a route parameter as an id; a malformed id is simply an unknown one.
+pub fn param_id(raw: Option<String>) -> i64 {
+    raw.and_then(|s| s.parse().ok()).unwrap_or(0)
+}

@@ -1,0 +1,128 @@
+//! Post server functions: authenticate, parse, call `posts::server`, return the shared view types.
+use leptos::prelude::*;
+
+use super::model::{ComposeOptions, FeedPage, PostForm, PostView};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::ctx;
+
+#[server(endpoint = "feed")]
+pub async fn feed(cursor: Option<String>) -> Result<FeedPage, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            let cursor = super::model::Cursor::parse(cursor.as_deref());
+            super::server::feed(&state.db, &actor, cursor).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "group_feed")]
+pub async fn group_feed(group_id: i64, cursor: Option<String>) -> Result<FeedPage, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            let cursor = super::model::Cursor::parse(cursor.as_deref());
+            super::server::group_feed(&state.db, &actor, group_id, cursor).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "get_post")]
+pub async fn get_post(post_id: i64) -> Result<(PostView, i64), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            let post = super::server::get(&state.db, &actor, post_id).await?;
+            Ok((post, crate::server::clock::now()))
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "compose_options")]
+pub async fn load_compose() -> Result<ComposeOptions, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::server::compose_options(&state.db, &actor).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "create_post")]
+pub async fn create_post(post: PostForm) -> Result<i64, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            let post = super::model::NewPost::parse(post)?;
+            let id = super::server::create(&state.db, &actor, post).await?;
+            leptos_axum::redirect(&format!("/bericht/{id}"));
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "update_post")]
+pub async fn update_post(post_id: i64, post: PostForm) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            let post = super::model::NewPost::parse(post)?;
+            super::server::update(&state.db, &actor, post_id, post).await?;
+            leptos_axum::redirect(&format!("/bericht/{post_id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "delete_post")]
+pub async fn delete_post(post_id: i64) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::server::delete(&state.db, &actor, post_id).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "pin_post")]
+pub async fn pin_post(post_id: i64, pinned: bool) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::server::set_pinned(&state.db, &actor, post_id, pinned).await?;
+            leptos_axum::redirect(&format!("/bericht/{post_id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "my_groups")]
+pub async fn my_groups() -> Result<Vec<super::model::GroupRef>, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::server::my_groups(&state.db, &actor).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,7 @@
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod markup;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;

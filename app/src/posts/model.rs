@@ -1,0 +1,177 @@
+//! Post types shared by the server and the browser: one view type from SQL row to component.
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+pub const TITLE_MAX: usize = 200;
+pub const BODY_MAX: usize = 20_000;
+pub const PAGE_SIZE: i64 = 20;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct GroupRef {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PostView {
+    pub id: i64,
+    pub school_id: i64,
+    pub author_id: i64,
+    pub author_name: String,
+    pub title: Option<String>,
+    /// The author's markup, for editing.
+    pub body: String,
+    pub urgent: bool,
+    pub pinned: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Sanitised HTML made from `body` on the server (XS-01).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub body_html: String,
+    /// The post's groups that the viewer may see.
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub groups: Vec<GroupRef>,
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub can_edit: bool,
+}
+
+/// A page of posts plus the server's clock, so relative times ("2 uur geleden") render the same on
+/// the server and in the browser (no hydration mismatch).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedPage {
+    pub posts: Vec<PostView>,
+    pub pinned: Vec<PostView>,
+    /// Where the next page starts, if there is one: "created_at.id".
+    pub next: Option<String>,
+    pub now: i64,
+    pub group: Option<GroupRef>,
+    pub can_post: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub created_at: i64,
+    pub id: i64,
+}
+
+impl Cursor {
+    pub fn parse(raw: Option<&str>) -> Cursor {
+        raw.and_then(|s| {
+            let (t, i) = s.split_once('.')?;
+            Some(Cursor {
+                created_at: t.parse().ok()?,
+                id: i.parse().ok()?,
+            })
+        })
+        .unwrap_or(Cursor {
+            created_at: i64::MAX,
+            id: i64::MAX,
+        })
+    }
+
+    pub fn of(post: &PostView) -> String {
+        format!("{}.{}", post.created_at, post.id)
+    }
+}
+
+/// The compose/edit form as the browser sends it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub groups: Vec<i64>,
+    #[serde(default)]
+    pub urgent: bool,
+    #[serde(default)]
+    pub pinned: bool,
+}
+
+/// A post that passed every rule that does not need the database.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPost {
+    pub title: Option<String>,
+    pub body: String,
+    pub groups: Vec<i64>,
+    pub urgent: bool,
+    pub pinned: bool,
+}
+
+impl NewPost {
+    pub fn parse(form: PostForm) -> Result<NewPost, AppError> {
+        let title = form.title.trim();
+        let body = form.body.trim();
+        if body.is_empty() {
+            return Err(AppError::validation("body", "post_body_required"));
+        }
+        if body.chars().count() > BODY_MAX {
+            return Err(AppError::validation("body", "post_body_too_long"));
+        }
+        if title.chars().count() > TITLE_MAX {
+            return Err(AppError::validation("title", "post_title_too_long"));
+        }
+        let mut groups = form.groups;
+        groups.sort_unstable();
+        groups.dedup();
+        if groups.is_empty() {
+            return Err(AppError::validation("groups", "post_groups_required"));
+        }
+        Ok(NewPost {
+            title: (!title.is_empty()).then(|| title.to_string()),
+            body: body.to_string(),
+            groups,
+            urgent: form.urgent,
+            pinned: form.pinned,
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComposeOptions {
+    pub groups: Vec<GroupRef>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(body: &str, groups: Vec<i64>) -> PostForm {
+        PostForm {
+            body: body.into(),
+            groups,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_post_needs_text_and_at_least_one_group() {
+        assert!(NewPost::parse(form("  ", vec![1])).is_err());
+        assert!(NewPost::parse(form("Hallo", vec![])).is_err());
+        let p = NewPost::parse(form(" Hallo ", vec![2, 1, 2])).unwrap();
+        assert_eq!(p.body, "Hallo");
+        assert_eq!(p.groups, vec![1, 2]);
+        assert_eq!(p.title, None);
+    }
+
+    #[test]
+    fn overlong_text_is_refused_not_cut() {
+        let long = "x".repeat(BODY_MAX + 1);
+        assert_eq!(
+            NewPost::parse(form(&long, vec![1])),
+            Err(AppError::validation("body", "post_body_too_long"))
+        );
+    }
+
+    #[test]
+    fn a_cursor_round_trips_and_garbage_means_the_first_page() {
+        let c = Cursor::parse(Some("1700000000.42"));
+        assert_eq!((c.created_at, c.id), (1700000000, 42));
+        assert_eq!(Cursor::parse(Some("nonsense")).id, i64::MAX);
+    }
+}

@@ -1,0 +1,49 @@
+//! One post as a card, used by the feed, group pages and the post page.
+use leptos::prelude::*;
+
+use crate::{i18n::*, posts::model::PostView, ui::time::ago};
+
+#[component]
+pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/bericht/{}", post.id);
+    let when = ago(i18n, now, post.created_at);
+    let groups = post
+        .groups
+        .iter()
+        .map(|g| {
+            let name = if g.kind == "school" {
+                t_string!(i18n, groups.whole_school).to_string()
+            } else {
+                g.name.clone()
+            };
+            view! { <li><a class="chip" href=format!("/groep/{}", g.id)>{name}</a></li> }
+        })
+        .collect_view();
+    let class = if post.urgent { "card post urgent" } else { "card post" };
+    let title = post.title.clone().map(|t| {
+        if full {
+            view! { <h1 class="post-title">{t}</h1> }.into_any()
+        } else {
+            view! { <h2 class="post-title"><a href=href.clone()>{t}</a></h2> }.into_any()
+        }
+    });
+    view! {
+        <article class=class>
+            <header class="post-meta">
+                <ul class="chips">{groups}</ul>
+                <p>
+                    <span class="author">{post.author_name.clone()}</span>
+                    <a class="when" href=href.clone()><time>{when}</time></a>
+                </p>
+                {post.urgent.then(|| view! { <p class="badge urgent-badge">{t!(i18n, posts.urgent)}</p> })}
+                {post.pinned.then(|| view! { <p class="badge">{t!(i18n, posts.pinned)}</p> })}
+            </header>
+            {title}
+            <div class="post-body" inner_html=post.body_html.clone()></div>
+            {(!full).then(|| view! {
+                <footer class="post-foot"><a href=href.clone()>{t!(i18n, posts.open)}</a></footer>
+            })}
+        </article>
+    }
+}

@@ -1,0 +1,51 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::feed::PostList;
+use crate::{
+    app::param_id,
+    i18n::*,
+    posts::api::group_feed,
+    ui::feedback::{page_error, Loading},
+};
+
+/// One group's page: its pinned posts first.
+#[component]
+pub fn GroupPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let page = Resource::new(
+        move || (param_id(params.read().get("id")), query.read().get("tot")),
+        |(id, cursor)| group_feed(id, cursor),
+    );
+    let body = move || {
+        Suspend::new(async move {
+            match page.await {
+                Ok(p) => {
+                    let group = p.group.clone();
+                    let name = group
+                        .as_ref()
+                        .map(|g| {
+                            if g.kind == "school" {
+                                t_string!(i18n, groups.whole_school).to_string()
+                            } else {
+                                g.name.clone()
+                            }
+                        })
+                        .unwrap_or_default();
+                    let href = group.map(|g| format!("/groep/{}", g.id)).unwrap_or_default();
+                    view! {
+                        <Title text=name.clone()/>
+                        <div class="page-head"><h1>{name}</h1></div>
+                        <PostList page=p more_href=href/>
+                    }
+                    .into_any()
+                }
+                Err(e) => page_error(e),
+            }
+        })
+    };
+    view! { <Suspense fallback=Loading>{body}</Suspense> }
+}

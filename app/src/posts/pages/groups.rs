@@ -1,0 +1,44 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    i18n::*,
+    posts::api::my_groups,
+    ui::feedback::{page_error, Loading},
+};
+
+/// The groups the reader can open: their children's groups and school groups, or a teacher's own.
+#[component]
+pub fn GroupsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let groups = Resource::new(|| (), |_| my_groups());
+    let body = move || {
+        Suspend::new(async move {
+            match groups.await {
+                Ok(list) if list.is_empty() => view! {
+                    <section class="card empty"><p>{t!(i18n, groups.none)}</p></section>
+                }
+                .into_any(),
+                Ok(list) => view! {
+                    <ul class="card list">
+                        {list.into_iter().map(|g| {
+                            let name = if g.kind == "school" {
+                                t_string!(i18n, groups.whole_school).to_string()
+                            } else {
+                                g.name.clone()
+                            };
+                            view! { <li><a href=format!("/groep/{}", g.id)>{name}</a></li> }
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any(),
+                Err(e) => page_error(e),
+            }
+        })
+    };
+    view! {
+        <Title text=move || t_string!(i18n, groups.title)/>
+        <div class="page-head"><h1>{t!(i18n, groups.title)}</h1></div>
+        <Suspense fallback=Loading>{body}</Suspense>
+    }
+}

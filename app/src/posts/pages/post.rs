@@ -1,0 +1,68 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::card::PostCard;
+use crate::{
+    app::param_id,
+    i18n::*,
+    posts::api::{get_post, DeletePost, PinPost},
+    ui::feedback::{page_error, FormError, Loading},
+};
+
+#[component]
+pub fn PostPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let delete = ServerAction::<DeletePost>::new();
+    let pin = ServerAction::<PinPost>::new();
+    let post = Resource::new(
+        move || (param_id(params.read().get("id")), pin.version().get()),
+        |(id, _)| get_post(id),
+    );
+    let body = move || {
+        Suspend::new(async move {
+            match post.await {
+                Ok((p, now)) => {
+                    let id = p.id;
+                    let title = p.title.clone().unwrap_or_else(|| t_string!(i18n, posts.message).to_string());
+                    let can_edit = p.can_edit;
+                    let pinned = p.pinned;
+                    view! {
+                        <Title text=title/>
+                        <PostCard post=p now full=true/>
+                        <p class="rights">{t!(i18n, posts.rights)}</p>
+                        {can_edit.then(|| view! {
+                            <section class="card actions-card" aria-label=t_string!(i18n, posts.manage)>
+                                <FormError result=delete.value()/>
+                                <FormError result=pin.value()/>
+                                <div class="actions">
+                                    <a class="button" href=format!("/bericht/{id}/bewerken")>{t!(i18n, posts.edit)}</a>
+                                    <ActionForm action=pin>
+                                        <input type="hidden" name="post_id" value=id/>
+                                        <input type="hidden" name="pinned" value=(!pinned).to_string()/>
+                                        <button type="submit">
+                                            {if pinned { t!(i18n, posts.unpin).into_any() } else { t!(i18n, posts.pin).into_any() }}
+                                        </button>
+                                    </ActionForm>
+                                    // A second step that needs no JavaScript: open, then confirm.
+                                    <details class="confirm">
+                                        <summary class="button danger-outline">{t!(i18n, posts.delete)}</summary>
+                                        <p>{t!(i18n, posts.delete_confirm)}</p>
+                                        <ActionForm action=delete>
+                                            <input type="hidden" name="post_id" value=id/>
+                                            <button type="submit" class="danger">{t!(i18n, posts.delete_yes)}</button>
+                                        </ActionForm>
+                                    </details>
+                                </div>
+                            </section>
+                        })}
+                    }
+                    .into_any()
+                }
+                Err(e) => page_error(e),
+            }
+        })
+    };
+    view! { <Suspense fallback=Loading>{body}</Suspense> }
+}

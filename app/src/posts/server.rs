@@ -1,0 +1,343 @@
+//! Post rules and queries. Authorisation lives in the queries: a post the actor may not see is
+//! simply not found (AC-02).
+use super::{
+    markup,
+    model::{ComposeOptions, Cursor, FeedPage, GroupRef, NewPost, PostView, PAGE_SIZE},
+};
+use crate::{
+    error::AppError,
+    server::{
+        auth::Actor,
+        clock::{now, today},
+        db::Db,
+        visibility::{POSTABLE_GROUPS, VISIBLE_GROUPS},
+    },
+    with_db, with_tx,
+};
+
+const POST_COLUMNS: &str = "p.id, p.school_id, p.author_id, u.name AS author_name, p.title, p.body, \
+     p.urgent, p.pinned, p.created_at, p.updated_at";
+
+/// The feed of every group the actor may see, newest first.
+pub async fn feed(db: &Db, actor: &Actor, cursor: Cursor) -> Result<FeedPage, AppError> {
+    let sql = format!(
+        "SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id \
+         WHERE p.id IN (SELECT pg.post_id FROM post_groups pg WHERE pg.group_id IN ({VISIBLE_GROUPS})) \
+           AND (p.created_at < $3 OR (p.created_at = $3 AND p.id < $4)) \
+         ORDER BY p.created_at DESC, p.id DESC LIMIT $5"
+    );
+    let posts: Vec<PostView> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(actor.user_id)
+        .bind(today())
+        .bind(cursor.created_at)
+        .bind(cursor.id)
+        .bind(PAGE_SIZE + 1)
+        .fetch_all(pool)
+        .await)?;
+    let can_post = !postable_groups(db, actor).await?.is_empty();
+    page(db, actor, posts, Vec::new(), None, can_post).await
+}
+
+/// One group's page: its pinned posts, then the rest newest first. Unknown and not-visible groups
+/// are both `NotFound`.
+pub async fn group_feed(
+    db: &Db,
+    actor: &Actor,
+    group_id: i64,
+    cursor: Cursor,
+) -> Result<FeedPage, AppError> {
+    let group_sql = format!(
+        "SELECT g.id, g.name, g.kind FROM groups g WHERE g.id = $3 AND g.id IN ({VISIBLE_GROUPS})"
+    );
+    let group: GroupRef = with_db!(db, |pool| sqlx::query_as(&group_sql)
+        .bind(actor.user_id)
+        .bind(today())
+        .bind(group_id)
+        .fetch_optional(pool)
+        .await)?
+    .ok_or(AppError::NotFound)?;
+    let sql = format!(
+        "SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id \
+         WHERE p.id IN (SELECT pg.post_id FROM post_groups pg WHERE pg.group_id = $1) \
+           AND p.pinned = $2 AND (p.created_at < $3 OR (p.created_at = $3 AND p.id < $4)) \
+         ORDER BY p.created_at DESC, p.id DESC LIMIT $5"
+    );
+    let fetch = |pinned: bool, cursor: Cursor, limit: i64| {
+        let sql = sql.clone();
+        async move {
+            with_db!(db, |pool| sqlx::query_as::<_, PostView>(&sql)
+                .bind(group_id)
+                .bind(pinned)
+                .bind(cursor.created_at)
+                .bind(cursor.id)
+                .bind(limit)
+                .fetch_all(pool)
+                .await)
+        }
+    };
+    let first_page = cursor.id == i64::MAX;
+    let pinned = if first_page {
+        fetch(true, cursor, 50).await?
+    } else {
+        Vec::new()
+    };
+    let posts = fetch(false, cursor, PAGE_SIZE + 1).await?;
+    let can_post = postable_groups(db, actor).await?.contains(&group_id);
+    page(db, actor, posts, pinned, Some(group), can_post).await
+}
+
+async fn page(
+    db: &Db,
+    actor: &Actor,
+    mut posts: Vec<PostView>,
+    mut pinned: Vec<PostView>,
+    group: Option<GroupRef>,
+    can_post: bool,
+) -> Result<FeedPage, AppError> {
+    let next = if posts.len() as i64 > PAGE_SIZE {
+        posts.truncate(PAGE_SIZE as usize);
+        posts.last().map(Cursor::of)
+    } else {
+        None
+    };
+    let mut all: Vec<&mut PostView> = posts.iter_mut().chain(pinned.iter_mut()).collect();
+    decorate(db, actor, &mut all).await?;
+    Ok(FeedPage {
+        posts,
+        pinned,
+        next,
+        now: now(),
+        group,
+        can_post,
+    })
+}
+
+/// Fills in HTML, the viewer's visible groups (one query for the whole page) and edit rights.
+async fn decorate(db: &Db, actor: &Actor, posts: &mut [&mut PostView]) -> Result<(), AppError> {
+    if posts.is_empty() {
+        return Ok(());
+    }
+    let placeholders: Vec<String> = (0..posts.len()).map(|i| format!("${}", i + 3)).collect();
+    let sql = format!(
+        "SELECT pg.post_id, g.id, g.name, g.kind FROM post_groups pg JOIN groups g ON g.id = pg.group_id \
+         WHERE pg.group_id IN ({VISIBLE_GROUPS}) AND pg.post_id IN ({}) ORDER BY g.name",
+        placeholders.join(", ")
+    );
+    let ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
+    let rows: Vec<(i64, i64, String, String)> = with_db!(db, |pool| {
+        let mut q = sqlx::query_as(&sql).bind(actor.user_id).bind(today());
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(pool).await
+    })?;
+    for post in posts.iter_mut() {
+        post.body_html = markup::render(&post.body);
+        post.can_edit = post.author_id == actor.user_id || actor.is_directie_of(post.school_id);
+        post.groups = rows
+            .iter()
+            .filter(|r| r.0 == post.id)
+            .map(|r| GroupRef {
+                id: r.1,
+                name: r.2.clone(),
+                kind: r.3.clone(),
+            })
+            .collect();
+    }
+    Ok(())
+}
+
+/// One post that the actor may see; otherwise `NotFound`, exactly as for an id that never existed.
+pub async fn get(db: &Db, actor: &Actor, post_id: i64) -> Result<PostView, AppError> {
+    let sql = format!(
+        "SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id \
+         WHERE p.id = $3 AND p.id IN (SELECT pg.post_id FROM post_groups pg WHERE pg.group_id IN ({VISIBLE_GROUPS}))"
+    );
+    let mut post: PostView = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(actor.user_id)
+        .bind(today())
+        .bind(post_id)
+        .fetch_optional(pool)
+        .await)?
+    .ok_or(AppError::NotFound)?;
+    decorate(db, actor, &mut [&mut post]).await?;
+    Ok(post)
+}
+
+pub async fn postable_groups(db: &Db, actor: &Actor) -> Result<Vec<i64>, AppError> {
+    Ok(compose_options(db, actor)
+        .await?
+        .groups
+        .into_iter()
+        .map(|g| g.id)
+        .collect())
+}
+
+/// The groups this actor may post to: their own groups, and for directie every group and the
+/// school group (a school-wide post) of their school.
+pub async fn compose_options(db: &Db, actor: &Actor) -> Result<ComposeOptions, AppError> {
+    let sql = format!(
+        "SELECT g.id, g.name, g.kind FROM groups g \
+         LEFT JOIN school_years sy ON sy.id = g.school_year_id \
+         WHERE g.id IN ({POSTABLE_GROUPS}) AND (sy.id IS NULL OR (sy.starts_on <= $2 AND sy.ends_on >= $2)) \
+         ORDER BY CASE g.kind WHEN 'school' THEN 0 WHEN 'class' THEN 1 ELSE 2 END, g.name"
+    );
+    let groups: Vec<GroupRef> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(actor.user_id)
+        .bind(today())
+        .fetch_all(pool)
+        .await)?;
+    Ok(ComposeOptions { groups })
+}
+
+/// The school all chosen groups belong to; a post never spans schools.
+async fn school_of_groups(db: &Db, groups: &[i64]) -> Result<i64, AppError> {
+    let placeholders: Vec<String> = (0..groups.len()).map(|i| format!("${}", i + 1)).collect();
+    let sql = format!(
+        "SELECT DISTINCT school_id FROM groups WHERE id IN ({})",
+        placeholders.join(", ")
+    );
+    let schools: Vec<(i64,)> = with_db!(db, |pool| {
+        let mut q = sqlx::query_as(&sql);
+        for g in groups {
+            q = q.bind(*g);
+        }
+        q.fetch_all(pool).await
+    })?;
+    match schools.as_slice() {
+        [(school,)] => Ok(*school),
+        _ => Err(AppError::validation("groups", "post_groups_one_school")),
+    }
+}
+
+async fn check_postable(db: &Db, actor: &Actor, groups: &[i64]) -> Result<i64, AppError> {
+    let allowed = postable_groups(db, actor).await?;
+    if allowed.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    if groups.iter().any(|g| !allowed.contains(g)) {
+        return Err(AppError::validation("groups", "post_groups_not_yours"));
+    }
+    school_of_groups(db, groups).await
+}
+
+pub async fn create(db: &Db, actor: &Actor, post: NewPost) -> Result<i64, AppError> {
+    let school_id = check_postable(db, actor, &post.groups).await?;
+    let at = now();
+    let id = with_tx!(db, |tx| {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO posts (school_id, author_id, title, body, urgent, pinned, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(school_id)
+        .bind(actor.user_id)
+        .bind(&post.title)
+        .bind(&post.body)
+        .bind(post.urgent)
+        .bind(post.pinned)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
+        for group in &post.groups {
+            sqlx::query("INSERT INTO post_groups (post_id, group_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(*group)
+                .execute(&mut *tx)
+                .await?;
+        }
+        id
+    });
+    Ok(id)
+}
+
+/// The author, or the directie of the post's school, may change or remove a post.
+async fn editable(db: &Db, actor: &Actor, post_id: i64) -> Result<PostView, AppError> {
+    let post = get(db, actor, post_id).await?;
+    if post.can_edit {
+        Ok(post)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn update(db: &Db, actor: &Actor, post_id: i64, post: NewPost) -> Result<(), AppError> {
+    let existing = editable(db, actor, post_id).await?;
+    let school_id = check_postable(db, actor, &post.groups).await?;
+    if school_id != existing.school_id {
+        return Err(AppError::validation("groups", "post_groups_one_school"));
+    }
+    with_tx!(db, |tx| {
+        sqlx::query(
+            "UPDATE posts SET title = $2, body = $3, urgent = $4, pinned = $5, updated_at = $6 WHERE id = $1",
+        )
+        .bind(post_id)
+        .bind(&post.title)
+        .bind(&post.body)
+        .bind(post.urgent)
+        .bind(post.pinned)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM post_groups WHERE post_id = $1")
+            .bind(post_id)
+            .execute(&mut *tx)
+            .await?;
+        for group in &post.groups {
+            sqlx::query("INSERT INTO post_groups (post_id, group_id) VALUES ($1, $2)")
+                .bind(post_id)
+                .bind(*group)
+                .execute(&mut *tx)
+                .await?;
+        }
+    });
+    Ok(())
+}
+
+pub async fn delete(db: &Db, actor: &Actor, post_id: i64) -> Result<(), AppError> {
+    editable(db, actor, post_id).await?;
+    with_tx!(db, |tx| {
+        sqlx::query("DELETE FROM posts WHERE id = $1")
+            .bind(post_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO audit_log (actor_id, action, object_kind, object_id, created_at) VALUES ($1, 'delete', 'post', $2, $3)",
+        )
+        .bind(actor.user_id)
+        .bind(post_id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    });
+    Ok(())
+}
+
+/// Staff who may post to one of the post's groups may pin or unpin it.
+pub async fn set_pinned(db: &Db, actor: &Actor, post_id: i64, pinned: bool) -> Result<(), AppError> {
+    let post = get(db, actor, post_id).await?;
+    let allowed = postable_groups(db, actor).await?;
+    if !post.groups.iter().any(|g| allowed.contains(&g.id)) {
+        return Err(AppError::Forbidden);
+    }
+    with_db!(db, |pool| sqlx::query("UPDATE posts SET pinned = $2 WHERE id = $1")
+        .bind(post_id)
+        .bind(pinned)
+        .execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The groups of this school year (and school and staff groups) that the actor may read.
+pub async fn my_groups(db: &Db, actor: &Actor) -> Result<Vec<GroupRef>, AppError> {
+    let sql = format!(
+        "SELECT g.id, g.name, g.kind FROM groups g \
+         LEFT JOIN school_years sy ON sy.id = g.school_year_id \
+         WHERE g.id IN ({VISIBLE_GROUPS}) AND (sy.id IS NULL OR (sy.starts_on <= $2 AND sy.ends_on >= $2)) \
+         ORDER BY CASE g.kind WHEN 'school' THEN 0 WHEN 'class' THEN 1 ELSE 2 END, g.name"
+    );
+    let groups: Vec<GroupRef> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(actor.user_id)
+        .bind(today())
+        .fetch_all(pool)
+        .await)?;
+    Ok(groups)
+}

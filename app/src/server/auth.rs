@@ -1,0 +1,190 @@
+//! Server-side sessions (SE-01) and the `Actor` every request acts as. Nothing is cached between
+//! requests: roles and group access are read fresh, so a removed right stops at the next request (AC-03).
+use crate::{error::AppError, with_db};
+
+use super::{clock::now, db::Db, secrets};
+
+pub const SESSION_COOKIE: &str = "kring_session";
+const HOUR: i64 = 3600;
+const DAY: i64 = 24 * HOUR;
+/// Sliding lifetimes: a parent stays signed in on their phone; staff accounts reach more children.
+pub const GUARDIAN_SESSION_SECS: i64 = 90 * DAY;
+pub const STAFF_SESSION_SECS: i64 = 14 * DAY;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffRole {
+    pub school_id: i64,
+    pub role: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user_id: i64,
+    pub name: String,
+    pub locale: String,
+    pub is_admin: bool,
+    pub roles: Vec<StaffRole>,
+}
+
+impl Actor {
+    pub fn is_staff(&self) -> bool {
+        self.is_admin || !self.roles.is_empty()
+    }
+
+    pub fn is_directie_of(&self, school_id: i64) -> bool {
+        self.roles
+            .iter()
+            .any(|r| r.school_id == school_id && r.role == "directie")
+    }
+
+    pub fn is_staff_of(&self, school_id: i64) -> bool {
+        self.roles.iter().any(|r| r.school_id == school_id)
+    }
+
+    pub fn session_secs(&self) -> i64 {
+        if self.is_staff() {
+            STAFF_SESSION_SECS
+        } else {
+            GUARDIAN_SESSION_SECS
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    name: String,
+    locale: String,
+    is_admin: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct RoleRow {
+    school_id: i64,
+    role: String,
+}
+
+/// Loads an active user as an actor, with their staff roles.
+pub async fn load_actor(db: &Db, user_id: i64) -> Result<Option<Actor>, AppError> {
+    let user: Option<UserRow> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT id, name, locale, is_admin FROM users WHERE id = $1 AND active = TRUE"
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await)?;
+    let Some(user) = user else { return Ok(None) };
+    let roles: Vec<RoleRow> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT school_id, role FROM staff_roles WHERE user_id = $1 ORDER BY school_id, role"
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await)?;
+    Ok(Some(Actor {
+        user_id: user.id,
+        name: user.name,
+        locale: user.locale,
+        is_admin: user.is_admin,
+        roles: roles
+            .into_iter()
+            .map(|r| StaffRole {
+                school_id: r.school_id,
+                role: r.role,
+            })
+            .collect(),
+    }))
+}
+
+/// Starts a session with a fresh id (so a planted id never survives login) and returns the token for
+/// the cookie. Only the token's hash is stored.
+pub async fn start_session(db: &Db, actor: &Actor) -> Result<String, AppError> {
+    let token = secrets::new_token();
+    let at = now();
+    with_db!(db, |pool| sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)"
+    )
+    .bind(secrets::hash_token(&token))
+    .bind(actor.user_id)
+    .bind(at)
+    .bind(at + actor.session_secs())
+    .execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(token)
+}
+
+/// The actor behind a session token, sliding the session's expiry forward (at most once an hour, to
+/// keep reads cheap).
+pub async fn session_actor(db: &Db, token: &str) -> Result<Option<Actor>, AppError> {
+    let hash = secrets::hash_token(token);
+    let at = now();
+    let row: Option<(i64, i64)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT user_id, last_seen_at FROM sessions WHERE id_hash = $1 AND expires_at > $2"
+    )
+    .bind(&hash)
+    .bind(at)
+    .fetch_optional(pool)
+    .await)?;
+    let Some((user_id, last_seen)) = row else { return Ok(None) };
+    let Some(actor) = load_actor(db, user_id).await? else { return Ok(None) };
+    if at - last_seen > HOUR {
+        with_db!(db, |pool| sqlx::query(
+            "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3"
+        )
+        .bind(at)
+        .bind(at + actor.session_secs())
+        .bind(&hash)
+        .execute(pool).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(Some(actor))
+}
+
+pub async fn end_session(db: &Db, token: &str) -> Result<(), AppError> {
+    with_db!(db, |pool| sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(secrets::hash_token(token))
+        .execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn end_all_sessions(db: &Db, user_id: i64) -> Result<(), AppError> {
+    with_db!(db, |pool| sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The `Set-Cookie` value for a session token; `None` clears the cookie.
+pub fn session_cookie(token: Option<&str>, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    match token {
+        Some(t) => format!(
+            "{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+        ),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    }
+}
+
+/// Reads one cookie from a `Cookie` header.
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header.split(';').find_map(|part| {
+        let (k, v) = part.trim().split_once('=')?;
+        (k == name).then_some(v)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn se01_session_cookie_is_httponly_lax_and_secure_on_https() {
+        let c = session_cookie(Some("abc"), 60, true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
+        assert!(!session_cookie(Some("abc"), 60, false).contains("Secure"));
+        assert!(session_cookie(None, 0, false).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn cookie_value_finds_the_named_cookie_only() {
+        let h = "a=1; kring_session=tok; other=2";
+        assert_eq!(cookie_value(h, SESSION_COOKIE), Some("tok"));
+        assert_eq!(cookie_value("kring_session_x=1", SESSION_COOKIE), None);
+    }
+}

@@ -1,0 +1,132 @@
+//! Durable background work: one job table with retries, backoff and idempotency keys (LD-02).
+//! A job is claimed with a lease; if the process dies (kill -9) the lease runs out and another run
+//! picks the job up again, so nothing is lost. Handlers must be safe to run twice.
+use std::time::Duration;
+
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+use super::{clock::now, db::Db};
+use crate::{error::AppError, with_db};
+
+const LEASE_SECS: i64 = 300;
+const MAX_ATTEMPTS: i64 = 8;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+impl Job {
+    pub fn payload<T: DeserializeOwned>(&self) -> Result<T, AppError> {
+        serde_json::from_str(&self.payload).map_err(|e| {
+            tracing::error!(job = self.id, error = %e, "bad job payload");
+            AppError::Internal
+        })
+    }
+}
+
+/// Enqueues work once per idempotency key: enqueuing the same key again is a no-op.
+pub async fn enqueue<T: Serialize>(
+    db: &Db,
+    kind: &str,
+    payload: &T,
+    key: &str,
+) -> Result<(), AppError> {
+    let payload = serde_json::to_string(payload).map_err(|_| AppError::Internal)?;
+    let at = now();
+    with_db!(db, |pool| sqlx::query(
+        "INSERT INTO jobs (kind, payload, idempotency_key, run_at, created_at) VALUES ($1, $2, $3, $4, $4) \
+         ON CONFLICT (idempotency_key) DO NOTHING"
+    )
+    .bind(kind)
+    .bind(payload)
+    .bind(key)
+    .bind(at)
+    .execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Takes the next due job (or one whose lease ran out) and leases it to this runner.
+pub async fn claim(db: &Db) -> Result<Option<Job>, AppError> {
+    let at = now();
+    let job = with_db!(db, |pool| sqlx::query_as::<_, Job>(
+        "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $2 \
+         WHERE id = (SELECT id FROM jobs \
+                     WHERE (status = 'pending' AND run_at <= $1) OR (status = 'running' AND locked_until < $1) \
+                     ORDER BY run_at, id LIMIT 1) \
+           AND (status = 'pending' OR locked_until < $1) \
+         RETURNING id, kind, payload, attempts"
+    )
+    .bind(at)
+    .bind(at + LEASE_SECS)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(job)
+}
+
+pub async fn complete(db: &Db, id: i64) -> Result<(), AppError> {
+    with_db!(db, |pool| sqlx::query(
+        "UPDATE jobs SET status = 'done', locked_until = NULL, finished_at = $2, last_error = NULL WHERE id = $1"
+    )
+    .bind(id)
+    .bind(now())
+    .execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Schedules a retry with exponential backoff, or gives up after `MAX_ATTEMPTS`.
+/// `error` must not contain personal data: it is shown to admins.
+pub async fn fail(db: &Db, job: &Job, error: &str) -> Result<(), AppError> {
+    let (status, run_at) = if job.attempts >= MAX_ATTEMPTS {
+        ("failed", now())
+    } else {
+        ("pending", now() + backoff_secs(job.attempts))
+    };
+    with_db!(db, |pool| sqlx::query(
+        "UPDATE jobs SET status = $2, run_at = $3, locked_until = NULL, last_error = $4 WHERE id = $1"
+    )
+    .bind(job.id)
+    .bind(status)
+    .bind(run_at)
+    .bind(error)
+    .execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub fn backoff_secs(attempts: i64) -> i64 {
+    (15_i64 << attempts.clamp(0, 10)).min(6 * 3600)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueCounts {
+    pub pending: i64,
+    pub failed: i64,
+}
+
+pub async fn counts(db: &Db) -> Result<QueueCounts, AppError> {
+    let (pending, failed): (i64, i64) = with_db!(db, |pool| sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN status IN ('pending', 'running') THEN 1 ELSE 0 END), 0), \
+                COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) FROM jobs"
+    )
+    .fetch_one(pool)
+    .await)?;
+    Ok(QueueCounts { pending, failed })
+}
+
+/// How long the runner sleeps when there is nothing to do and nobody wakes it.
+pub const IDLE_POLL: Duration = Duration::from_secs(5);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff_secs(1), 30);
+        assert!(backoff_secs(3) > backoff_secs(2));
+        assert_eq!(backoff_secs(30), 6 * 3600);
+    }
+}

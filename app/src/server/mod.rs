@@ -1,0 +1,14 @@
+//! Server-only cross-cutting parts: database, state, sessions, jobs, mail, time and the visibility rule.
+pub mod auth;
+pub mod clock;
+pub mod ctx;
+pub mod db;
+mod error;
+pub mod headers;
+pub mod jobs;
+pub mod mail;
+pub mod secrets;
+pub mod state;
+pub mod throttle;
+pub mod visibility;
+pub mod worker;

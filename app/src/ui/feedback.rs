@@ -1,0 +1,103 @@
+//! How errors and waiting look. Every error the server can give has a Dutch (and English) sentence.
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::{error::AppError, i18n::*};
+
+/// The sentence for an error, in the user's language.
+pub fn error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> String {
+    let s: String = match err {
+        AppError::NotFound => t_string!(i18n, errors.not_found).into(),
+        AppError::Unauthorized => t_string!(i18n, errors.unauthorized).into(),
+        AppError::Forbidden => t_string!(i18n, errors.forbidden).into(),
+        AppError::Conflict(_) => t_string!(i18n, errors.conflict).into(),
+        AppError::RateLimited { retry_after } => {
+            t_string!(i18n, errors.rate_limited, seconds = *retry_after).to_string()
+        }
+        AppError::Internal => t_string!(i18n, errors.internal).into(),
+        AppError::Request(_) => t_string!(i18n, errors.request).into(),
+        AppError::Validation { message, .. } => match message.as_str() {
+            "email_invalid" => t_string!(i18n, errors.email_invalid).into(),
+            "password_too_short" => t_string!(i18n, errors.password_too_short).into(),
+            "password_too_long" => t_string!(i18n, errors.password_too_long).into(),
+            "password_common" => t_string!(i18n, errors.password_common).into(),
+            "password_mismatch" => t_string!(i18n, errors.password_mismatch).into(),
+            "name_required" => t_string!(i18n, errors.name_required).into(),
+            "name_too_long" => t_string!(i18n, errors.name_too_long).into(),
+            "post_body_required" => t_string!(i18n, errors.post_body_required).into(),
+            "post_body_too_long" => t_string!(i18n, errors.post_body_too_long).into(),
+            "post_title_too_long" => t_string!(i18n, errors.post_title_too_long).into(),
+            "post_groups_required" => t_string!(i18n, errors.post_groups_required).into(),
+            "post_groups_one_school" => t_string!(i18n, errors.post_groups_one_school).into(),
+            "post_groups_not_yours" => t_string!(i18n, errors.post_groups_not_yours).into(),
+            "login_failed" => t_string!(i18n, errors.login_failed).into(),
+            "token_invalid" => t_string!(i18n, errors.token_invalid).into(),
+            "role_invalid" => t_string!(i18n, errors.role_invalid).into(),
+            "date_invalid" => t_string!(i18n, errors.date_invalid).into(),
+            "group_exists" => t_string!(i18n, errors.group_exists).into(),
+            "group_required" => t_string!(i18n, errors.group_required).into(),
+            "not_staff_of_school" => t_string!(i18n, errors.not_staff_of_school).into(),
+            "cannot_deactivate_self" => t_string!(i18n, errors.cannot_deactivate_self).into(),
+            _ => t_string!(i18n, errors.invalid_form).into(),
+        },
+    };
+    s
+}
+
+/// The result of a form's server function, shown above the form.
+#[component]
+pub fn FormError<T: Clone + Send + Sync + 'static>(
+    #[prop(into)] result: Signal<Option<Result<T, AppError>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    move || match result.get() {
+        Some(Err(err)) => Some(view! {
+            <p class="notice error" role="alert">{error_text(i18n, &err)}</p>
+        }),
+        _ => None,
+    }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="loading" aria-live="polite">{t!(i18n, common.loading)}</p> }
+}
+
+/// What a page shows when its data could not be had: the login page for a visitor who is not
+/// signed in, a plain "not found" otherwise (the HTTP status was set by the server function).
+pub fn page_error(err: AppError) -> AnyView {
+    match err {
+        AppError::Unauthorized => view! { <Redirect path="/inloggen"/> }.into_any(),
+        AppError::NotFound => view! { <NotFound/> }.into_any(),
+        other => view! { <ErrorPage err=other/> }.into_any(),
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <section class="card empty">
+            <h1>{t!(i18n, errors.not_found_title)}</h1>
+            <p>{t!(i18n, errors.not_found)}</p>
+            <a class="button" href="/">{t!(i18n, nav.back_home)}</a>
+        </section>
+    }
+}
+
+#[component]
+fn ErrorPage(err: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card empty">
+            <h1>{t!(i18n, errors.title)}</h1>
+            <p role="alert">{error_text(i18n, &err)}</p>
+            <a class="button" href="/">{t!(i18n, nav.back_home)}</a>
+        </section>
+    }
+}

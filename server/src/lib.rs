@@ -1,0 +1,45 @@
+//! The Kring server: configuration, the router, the CLI commands and the demo seed.
+pub mod config;
+pub mod router;
+pub mod seed;
+
+use std::{net::SocketAddr, sync::Arc};
+
+use app::server::{db::Db, mail::Mailer, state::AppState, throttle::Throttle, worker};
+use leptos::config::LeptosOptions;
+use tokio::{net::TcpListener, sync::Notify};
+
+/// Everything a running Kring needs, built from the configuration and an open database.
+pub fn app_state(config: &config::Config, db: Db) -> AppState {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("kring")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    AppState {
+        db,
+        settings: Arc::new(config.settings.clone()),
+        throttle: Arc::new(Throttle::default()),
+        jobs_wake: Arc::new(Notify::new()),
+        leptos_options,
+    }
+}
+
+/// Starts the job runner in the background.
+pub fn spawn_worker(state: &AppState) -> Result<tokio::task::JoinHandle<()>, String> {
+    let mailer = Arc::new(Mailer::from_settings(&state.settings)?);
+    Ok(tokio::spawn(worker::run(state.clone(), mailer)))
+}
+
+/// Serves Kring on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router::build(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

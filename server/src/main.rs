@@ -1,0 +1,133 @@
+//! `kring`: serve, migrate, seed-demo, create-admin.
+use std::process::ExitCode;
+
+use app::server::{clock::now, db::Db, jobs, mail::Mailer, worker};
+use clap::{Parser, Subcommand};
+use server::{app_state, config::Config, seed, serve, spawn_worker};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "kring", version, about = "Kring: a closed platform for primary schools and families")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Apply database migrations and stop.
+    Migrate,
+    /// Create the demo schools and accounts (idempotent) and print one line per account.
+    SeedDemo,
+    /// Create a foundation admin; a link to choose a password is e-mailed.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Beheerder")]
+        name: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("kring: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_target(false)
+        .init();
+    match run(cli.command.unwrap_or(Command::Serve), config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kring: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(config: &Config) -> Result<Db, String> {
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.settings.data_dir)
+            .map_err(|e| format!("cannot create KRING_DATA_DIR: {e}"))?;
+    }
+    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    Ok(db)
+}
+
+async fn run(command: Command, config: Config) -> Result<(), String> {
+    let db = open(&config).await?;
+    match command {
+        Command::Migrate => {
+            println!("migrations applied ({})", db.backend());
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let accounts = seed::seed_demo(&db, &config.demo_password).await.map_err(|e| e.to_string())?;
+            for a in accounts {
+                println!("{} {} {}", a.role, a.email, a.group);
+            }
+            Ok(())
+        }
+        Command::CreateAdmin { email, name } => create_admin(&config, db, &email, &name).await,
+        Command::Serve => {
+            let state = app_state(&config, db);
+            if state.settings.smtp.is_none() {
+                tracing::info!(folder = %state.settings.outbox_dir().display(), "no SMTP configured: mails are written to the outbox folder");
+            }
+            spawn_worker(&state)?;
+            let listener = tokio::net::TcpListener::bind(config.addr)
+                .await
+                .map_err(|e| format!("cannot listen on KRING_ADDR {}: {e}", config.addr))?;
+            println!("Kring is running at {}", state.settings.origin());
+            serve(listener, state, shutdown_signal()).await.map_err(|e| e.to_string())
+        }
+    }
+}
+
+async fn create_admin(config: &Config, db: Db, email: &str, name: &str) -> Result<(), String> {
+    let email = app::accounts::model::Email::parse(email).map_err(|_| "that e-mail address is not valid".to_string())?;
+    let name = app::accounts::model::parse_name(name, "name").map_err(|_| "the name is empty or too long".to_string())?;
+    let (user_id,): (i64,) = app::with_db!(&db, |pool| sqlx::query_as(
+        "INSERT INTO users (email, name, is_admin, created_at) VALUES ($1, $2, TRUE, $3) \
+         ON CONFLICT (email) DO UPDATE SET is_admin = TRUE, active = TRUE RETURNING id"
+    )
+    .bind(email.as_str())
+    .bind(&name)
+    .bind(now())
+    .fetch_one(pool)
+    .await)
+    .map_err(|e| e.to_string())?;
+    let payload = app::accounts::server::ResetJob { user_id };
+    jobs::enqueue(&db, "mail.password_reset", &payload, &format!("admin:{user_id}:{}", now()))
+        .await
+        .map_err(|e| e.to_string())?;
+    let state = app_state(config, db);
+    let mailer = Mailer::from_settings(&state.settings)?;
+    worker::run_due(&state, &mailer).await.map_err(|e| e.to_string())?;
+    println!("admin {} created; a link to choose a password was sent by e-mail", email.as_str());
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,127 @@
+//! The HTTP surface: Leptos pages and server functions, `/healthz`, static files, and one middleware
+//! that refuses cross-site state changes (CS-01) and adds security headers to every response (HD-01).
+use std::time::Instant;
+
+use app::{server::headers::csp, server::state::AppState, shell, App};
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{header, HeaderValue, Method, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let app_shell = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.db.ping().await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}
+
+/// Whether a browser `Origin` is Kring's own. On a loopback address, `localhost`, `127.0.0.1` and
+/// `[::1]` with the same port count as one site, so the demo works whichever name is typed.
+pub fn same_origin(origin: &str, public: &url::Url) -> bool {
+    let Ok(origin) = url::Url::parse(origin) else { return false };
+    if origin.origin() == public.origin() {
+        return true;
+    }
+    let loopback = |u: &url::Url| matches!(u.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    loopback(&origin)
+        && loopback(public)
+        && origin.scheme() == public.scheme()
+        && origin.port_or_known_default() == public.port_or_known_default()
+}
+
+async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    // Log the path only: queries can carry invitation and reset tokens.
+    let path = request.uri().path().to_string();
+    if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        let headers = request.headers();
+        let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+        let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+        let cross = match (origin, fetch_site) {
+            (Some(o), _) => !same_origin(o, &state.settings.public_url),
+            (None, Some(site)) => !matches!(site, "same-origin" | "none"),
+            (None, None) => false,
+        };
+        if cross {
+            tracing::warn!(%method, %path, "refused a cross-site request");
+            let response = (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+            return with_security_headers(response, &state);
+        }
+    }
+    let response = next.run(request).await;
+    tracing::info!(%method, %path, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    with_security_headers(response, &state)
+}
+
+fn with_security_headers(mut response: Response<Body>, state: &AppState) -> Response<Body> {
+    let h = response.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, name: header::HeaderName, value: &str| {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            h.insert(name, v);
+        }
+    };
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(h, header::CONTENT_SECURITY_POLICY, &csp(None));
+    }
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::REFERRER_POLICY, "same-origin");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(h, header::HeaderName::from_static("permissions-policy"), "camera=(self), microphone=(), geolocation=(), interest-cohort=()");
+    if state.settings.secure_cookies() {
+        set(h, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
+    }
+    let is_html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
+    // Signed-in pages and data never sit in a shared or back/forward cache.
+    if is_html && !h.contains_key(header::CACHE_CONTROL) {
+        set(h, header::CACHE_CONTROL, "private, no-store");
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cs01_origin_matching() {
+        let public = url::Url::parse("https://kring.school.nl").unwrap();
+        assert!(same_origin("https://kring.school.nl", &public));
+        assert!(!same_origin("https://evil.example", &public));
+        assert!(!same_origin("http://kring.school.nl", &public));
+        assert!(!same_origin("null", &public));
+        let local = url::Url::parse("http://127.0.0.1:3000").unwrap();
+        assert!(same_origin("http://localhost:3000", &local));
+        assert!(!same_origin("http://localhost:3001", &local));
+    }
+}
