@@ -96,6 +96,11 @@ pub fn set_cookie(value: &str) {
 /// throttled login a real 429 with `Retry-After`, and so on. Use as `ctx::reply(async { … }.await)`.
 pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(err) = &result {
+        if is_plain_form_post() {
+            // Without JavaScript the browser must get the redirect back to its form, where the
+            // error is shown; a 4xx status here would replace that with a bare error body.
+            return result;
+        }
         if let Some(res) = use_context::<ResponseOptions>() {
             res.set_status(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
             if let AppError::RateLimited { retry_after } = err {
@@ -106,6 +111,18 @@ pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         }
     }
     result
+}
+
+/// A server function called by a plain HTML form (no JavaScript): its path is the function's own and the
+/// browser accepts HTML. During page rendering the path is the page's, so statuses still apply there.
+fn is_plain_form_post() -> bool {
+    use_context::<Parts>().is_some_and(|p| {
+        p.uri.path().starts_with("/api/")
+            && p.headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+    })
 }
 
 #[cfg(test)]
