@@ -25,7 +25,7 @@ pub fn InvitePage() -> impl IntoView {
                     <p class="muted">{t!(i18n, invite.account_for, email = inv.email.clone())}</p>
                     <FormError result=action.value()/>
                     <ActionForm action=action>
-                        <input type="hidden" name="token" prop:value=token/>
+                        <input type="hidden" name="token" value=token/>
                         <PasswordFields/>
                         <button type="submit" class="primary">{t!(i18n, invite.submit)}</button>
                     </ActionForm>

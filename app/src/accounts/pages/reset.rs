@@ -18,7 +18,7 @@ pub fn ResetPage() -> impl IntoView {
             <p class="lead">{t!(i18n, reset.intro)}</p>
             <FormError result=action.value()/>
             <ActionForm action=action>
-                <input type="hidden" name="token" prop:value=token/>
+                <input type="hidden" name="token" value=token/>
                 <PasswordFields/>
                 <button type="submit" class="primary">{t!(i18n, reset.submit)}</button>
             </ActionForm>

@@ -49,10 +49,7 @@ pub fn SchoolPage() -> impl IntoView {
 }
 
 pub fn group_label(i18n: leptos_i18n::I18nContext<Locale>, g: &GroupView) -> String {
-    match g.kind.as_str() {
-        "school" => t_string!(i18n, groups.whole_school).to_string(),
-        _ => g.name.clone(),
-    }
+    crate::ui::group_name(i18n, &g.kind, &g.name)
 }
 
 #[component]

@@ -1,7 +1,11 @@
 //! One post as a card, used by the feed, group pages and the post page.
 use leptos::prelude::*;
 
-use crate::{i18n::*, posts::model::PostView, ui::time::ago};
+use crate::{
+    i18n::*,
+    posts::model::PostView,
+    ui::{group_name, time::ago},
+};
 
 #[component]
 pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl IntoView {
@@ -12,11 +16,7 @@ pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl 
         .groups
         .iter()
         .map(|g| {
-            let name = if g.kind == "school" {
-                t_string!(i18n, groups.whole_school).to_string()
-            } else {
-                g.name.clone()
-            };
+            let name = group_name(i18n, &g.kind, &g.name);
             view! { <li><a class="chip" href=format!("/groep/{}", g.id)>{name}</a></li> }
         })
         .collect_view();

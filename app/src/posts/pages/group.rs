@@ -7,7 +7,10 @@ use crate::{
     app::param_id,
     i18n::*,
     posts::api::group_feed,
-    ui::feedback::{page_error, Loading},
+    ui::{
+        feedback::{page_error, Loading},
+        group_name,
+    },
 };
 
 /// One group's page: its pinned posts first.
@@ -27,13 +30,7 @@ pub fn GroupPage() -> impl IntoView {
                     let group = p.group.clone();
                     let name = group
                         .as_ref()
-                        .map(|g| {
-                            if g.kind == "school" {
-                                t_string!(i18n, groups.whole_school).to_string()
-                            } else {
-                                g.name.clone()
-                            }
-                        })
+                        .map(|g| group_name(i18n, &g.kind, &g.name))
                         .unwrap_or_default();
                     let href = group.map(|g| format!("/groep/{}", g.id)).unwrap_or_default();
                     view! {

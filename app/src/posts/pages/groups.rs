@@ -4,7 +4,10 @@ use leptos_meta::Title;
 use crate::{
     i18n::*,
     posts::api::my_groups,
-    ui::feedback::{page_error, Loading},
+    ui::{
+        feedback::{page_error, Loading},
+        group_name,
+    },
 };
 
 /// The groups the reader can open: their children's groups and school groups, or a teacher's own.
@@ -22,11 +25,7 @@ pub fn GroupsPage() -> impl IntoView {
                 Ok(list) => view! {
                     <ul class="card list">
                         {list.into_iter().map(|g| {
-                            let name = if g.kind == "school" {
-                                t_string!(i18n, groups.whole_school).to_string()
-                            } else {
-                                g.name.clone()
-                            };
+                            let name = group_name(i18n, &g.kind, &g.name);
                             view! { <li><a href=format!("/groep/{}", g.id)>{name}</a></li> }
                         }).collect_view()}
                     </ul>
