@@ -47,7 +47,10 @@ pub fn App() -> impl IntoView {
     // A marker only the WASM can set: end-to-end tests wait for it to know the page hydrated.
     #[cfg(feature = "hydrate")]
     Effect::new(|_| {
-        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });

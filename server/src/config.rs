@@ -37,23 +37,49 @@ impl Config {
     pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let data_dir = PathBuf::from(get("KRING_DATA_DIR").unwrap_or_else(|| "./data".into()));
         let database_url = match get("KRING_DATABASE_URL") {
-            Some(url) if url.starts_with("sqlite:") || url.starts_with("postgres:") || url.starts_with("postgresql:") => url,
-            Some(_) => return Err(bad("KRING_DATABASE_URL", "must start with sqlite:// or postgres://")),
+            Some(url)
+                if url.starts_with("sqlite:")
+                    || url.starts_with("postgres:")
+                    || url.starts_with("postgresql:") =>
+            {
+                url
+            }
+            Some(_) => {
+                return Err(bad(
+                    "KRING_DATABASE_URL",
+                    "must start with sqlite:// or postgres://",
+                ))
+            }
             None => format!("sqlite://{}", data_dir.join("kring.db").display()),
         };
         let addr: SocketAddr = get("KRING_ADDR")
             .unwrap_or_else(|| "127.0.0.1:3000".into())
             .parse()
-            .map_err(|_| bad("KRING_ADDR", "must be an address with a port, e.g. 127.0.0.1:3000"))?;
+            .map_err(|_| {
+                bad(
+                    "KRING_ADDR",
+                    "must be an address with a port, e.g. 127.0.0.1:3000",
+                )
+            })?;
         let public_url = match get("KRING_PUBLIC_URL") {
             Some(raw) => {
-                let url = url::Url::parse(&raw)
-                    .map_err(|_| bad("KRING_PUBLIC_URL", "must be a full URL such as https://kring.school.nl"))?;
+                let url = url::Url::parse(&raw).map_err(|_| {
+                    bad(
+                        "KRING_PUBLIC_URL",
+                        "must be a full URL such as https://kring.school.nl",
+                    )
+                })?;
                 if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-                    return Err(bad("KRING_PUBLIC_URL", "must start with https:// (or http:// for local use)"));
+                    return Err(bad(
+                        "KRING_PUBLIC_URL",
+                        "must start with https:// (or http:// for local use)",
+                    ));
                 }
                 if url.path() != "/" || url.query().is_some() {
-                    return Err(bad("KRING_PUBLIC_URL", "must not contain a path: Kring is served from the root"));
+                    return Err(bad(
+                        "KRING_PUBLIC_URL",
+                        "must not contain a path: Kring is served from the root",
+                    ));
                 }
                 url
             }
@@ -65,12 +91,20 @@ impl Config {
                 .split(',')
                 .map(|s| s.trim().parse::<IpAddr>())
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|_| bad("KRING_TRUSTED_PROXIES", "must be a comma-separated list of IP addresses"))?,
+                .map_err(|_| {
+                    bad(
+                        "KRING_TRUSTED_PROXIES",
+                        "must be a comma-separated list of IP addresses",
+                    )
+                })?,
             None => Vec::new(),
         };
         let mail_from = get("KRING_MAIL_FROM").unwrap_or_else(|| "Kring <kring@localhost>".into());
         if mail_from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(bad("KRING_MAIL_FROM", "must be an address, e.g. Kring <kring@school.nl>"));
+            return Err(bad(
+                "KRING_MAIL_FROM",
+                "must be an address, e.g. Kring <kring@school.nl>",
+            ));
         }
         let smtp = match get("KRING_SMTP_HOST") {
             None => None,
@@ -85,7 +119,9 @@ impl Config {
                     _ => 587,
                 };
                 let port = match get("KRING_SMTP_PORT") {
-                    Some(p) => p.parse().map_err(|_| bad("KRING_SMTP_PORT", "must be a port number"))?,
+                    Some(p) => p
+                        .parse()
+                        .map_err(|_| bad("KRING_SMTP_PORT", "must be a port number"))?,
                     None => default_port,
                 };
                 Some(SmtpSettings {
@@ -123,7 +159,10 @@ mod tests {
     use super::*;
 
     fn with(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_vars(|k| map.get(k).cloned())
     }
 
@@ -138,16 +177,42 @@ mod tests {
 
     #[test]
     fn a_bad_value_names_its_variable() {
-        assert_eq!(with(&[("KRING_ADDR", "nope")]).unwrap_err().var, "KRING_ADDR");
-        assert_eq!(with(&[("KRING_DATABASE_URL", "mysql://x")]).unwrap_err().var, "KRING_DATABASE_URL");
-        assert_eq!(with(&[("KRING_PUBLIC_URL", "kring.nl")]).unwrap_err().var, "KRING_PUBLIC_URL");
-        assert_eq!(with(&[("KRING_TRUSTED_PROXIES", "10.0.0.1,x")]).unwrap_err().var, "KRING_TRUSTED_PROXIES");
-        assert_eq!(with(&[("KRING_SMTP_HOST", "m"), ("KRING_SMTP_TLS", "maybe")]).unwrap_err().var, "KRING_SMTP_TLS");
+        assert_eq!(
+            with(&[("KRING_ADDR", "nope")]).unwrap_err().var,
+            "KRING_ADDR"
+        );
+        assert_eq!(
+            with(&[("KRING_DATABASE_URL", "mysql://x")])
+                .unwrap_err()
+                .var,
+            "KRING_DATABASE_URL"
+        );
+        assert_eq!(
+            with(&[("KRING_PUBLIC_URL", "kring.nl")]).unwrap_err().var,
+            "KRING_PUBLIC_URL"
+        );
+        assert_eq!(
+            with(&[("KRING_TRUSTED_PROXIES", "10.0.0.1,x")])
+                .unwrap_err()
+                .var,
+            "KRING_TRUSTED_PROXIES"
+        );
+        assert_eq!(
+            with(&[("KRING_SMTP_HOST", "m"), ("KRING_SMTP_TLS", "maybe")])
+                .unwrap_err()
+                .var,
+            "KRING_SMTP_TLS"
+        );
     }
 
     #[test]
     fn a_secret_is_never_part_of_an_error() {
-        let err = with(&[("KRING_SMTP_HOST", "m"), ("KRING_SMTP_PASSWORD", "hunter2-secret"), ("KRING_SMTP_PORT", "x")]).unwrap_err();
+        let err = with(&[
+            ("KRING_SMTP_HOST", "m"),
+            ("KRING_SMTP_PASSWORD", "hunter2-secret"),
+            ("KRING_SMTP_PORT", "x"),
+        ])
+        .unwrap_err();
         assert!(!err.to_string().contains("hunter2-secret"));
     }
 

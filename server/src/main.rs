@@ -7,7 +7,11 @@ use server::{app_state, config::Config, seed, serve, spawn_worker};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(name = "kring", version, about = "Kring: a closed platform for primary schools and families")]
+#[command(
+    name = "kring",
+    version,
+    about = "Kring: a closed platform for primary schools and families"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -41,7 +45,9 @@ async fn main() -> ExitCode {
         }
     };
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_target(false)
         .init();
     match run(cli.command.unwrap_or(Command::Serve), config).await {
@@ -58,7 +64,9 @@ async fn open(config: &Config) -> Result<Db, String> {
         std::fs::create_dir_all(&config.settings.data_dir)
             .map_err(|e| format!("cannot create KRING_DATA_DIR: {e}"))?;
     }
-    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     Ok(db)
 }
@@ -71,7 +79,9 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             Ok(())
         }
         Command::SeedDemo => {
-            let accounts = seed::seed_demo(&db, &config.demo_password).await.map_err(|e| e.to_string())?;
+            let accounts = seed::seed_demo(&db, &config.demo_password)
+                .await
+                .map_err(|e| e.to_string())?;
             for a in accounts {
                 println!("{} {} {}", a.role, a.email, a.group);
             }
@@ -88,14 +98,18 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("cannot listen on KRING_ADDR {}: {e}", config.addr))?;
             println!("Kring is running at {}", state.settings.origin());
-            serve(listener, state, shutdown_signal()).await.map_err(|e| e.to_string())
+            serve(listener, state, shutdown_signal())
+                .await
+                .map_err(|e| e.to_string())
         }
     }
 }
 
 async fn create_admin(config: &Config, db: Db, email: &str, name: &str) -> Result<(), String> {
-    let email = app::accounts::model::Email::parse(email).map_err(|_| "that e-mail address is not valid".to_string())?;
-    let name = app::accounts::model::parse_name(name, "name").map_err(|_| "the name is empty or too long".to_string())?;
+    let email = app::accounts::model::Email::parse(email)
+        .map_err(|_| "that e-mail address is not valid".to_string())?;
+    let name = app::accounts::model::parse_name(name, "name")
+        .map_err(|_| "the name is empty or too long".to_string())?;
     let (user_id,): (i64,) = app::with_db!(&db, |pool| sqlx::query_as(
         "INSERT INTO users (email, name, is_admin, created_at) VALUES ($1, $2, TRUE, $3) \
          ON CONFLICT (email) DO UPDATE SET is_admin = TRUE, active = TRUE RETURNING id"
@@ -107,13 +121,23 @@ async fn create_admin(config: &Config, db: Db, email: &str, name: &str) -> Resul
     .await)
     .map_err(|e| e.to_string())?;
     let payload = app::accounts::server::ResetJob { user_id };
-    jobs::enqueue(&db, "mail.password_reset", &payload, &format!("admin:{user_id}:{}", now()))
-        .await
-        .map_err(|e| e.to_string())?;
+    jobs::enqueue(
+        &db,
+        "mail.password_reset",
+        &payload,
+        &format!("admin:{user_id}:{}", now()),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let state = app_state(config, db);
     let mailer = Mailer::from_settings(&state.settings)?;
-    worker::run_due(&state, &mailer).await.map_err(|e| e.to_string())?;
-    println!("admin {} created; a link to choose a password was sent by e-mail", email.as_str());
+    worker::run_due(&state, &mailer)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "admin {} created; a link to choose a password was sent by e-mail",
+        email.as_str()
+    );
     Ok(())
 }
 
@@ -123,7 +147,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

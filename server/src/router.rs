@@ -28,7 +28,10 @@ pub fn build(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }
@@ -44,7 +47,9 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 /// Whether a browser `Origin` is Kring's own. On a loopback address, `localhost`, `127.0.0.1` and
 /// `[::1]` with the same port count as one site, so the demo works whichever name is typed.
 pub fn same_origin(origin: &str, public: &url::Url) -> bool {
-    let Ok(origin) = url::Url::parse(origin) else { return false };
+    let Ok(origin) = url::Url::parse(origin) else {
+        return false;
+    };
     if origin.origin() == public.origin() {
         return true;
     }
@@ -93,10 +98,22 @@ fn with_security_headers(mut response: Response<Body>, state: &AppState) -> Resp
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(h, header::REFERRER_POLICY, "same-origin");
     set(h, header::X_FRAME_OPTIONS, "DENY");
-    set(h, header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
-    set(h, header::HeaderName::from_static("permissions-policy"), "camera=(self), microphone=(), geolocation=(), interest-cohort=()");
+    set(
+        h,
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        h,
+        header::HeaderName::from_static("permissions-policy"),
+        "camera=(self), microphone=(), geolocation=(), interest-cohort=()",
+    );
     if state.settings.secure_cookies() {
-        set(h, header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
+        set(
+            h,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
     }
     let is_html = h
         .get(header::CONTENT_TYPE)

@@ -16,15 +16,63 @@ pub struct DemoAccount {
 /// (role, e-mail, name, school index, groups taught or children's groups)
 const PEOPLE: &[(&str, &str, &str, usize, &[&str])] = &[
     ("admin", "beheer@kring.example", "Bea Beheer", 0, &[]),
-    ("directie", "directie@regenboog.example", "Daan Dijkstra", 0, &[]),
-    ("teacher", "juf.sanne@regenboog.example", "Sanne Visser", 0, &["Groep 3"]),
-    ("teacher", "meester.ahmed@regenboog.example", "Ahmed El Amrani", 0, &["Groep 5/6"]),
-    ("guardian", "ouder.jansen@example.nl", "Eva Jansen", 0, &["Groep 3", "Groep 5/6"]),
-    ("guardian", "ouder.bakker@example.nl", "Tom Bakker", 0, &["Groep 3"]),
-    ("guardian", "ouder.devries@example.nl", "Noor de Vries", 0, &["Groep 5/6"]),
+    (
+        "directie",
+        "directie@regenboog.example",
+        "Daan Dijkstra",
+        0,
+        &[],
+    ),
+    (
+        "teacher",
+        "juf.sanne@regenboog.example",
+        "Sanne Visser",
+        0,
+        &["Groep 3"],
+    ),
+    (
+        "teacher",
+        "meester.ahmed@regenboog.example",
+        "Ahmed El Amrani",
+        0,
+        &["Groep 5/6"],
+    ),
+    (
+        "guardian",
+        "ouder.jansen@example.nl",
+        "Eva Jansen",
+        0,
+        &["Groep 3", "Groep 5/6"],
+    ),
+    (
+        "guardian",
+        "ouder.bakker@example.nl",
+        "Tom Bakker",
+        0,
+        &["Groep 3"],
+    ),
+    (
+        "guardian",
+        "ouder.devries@example.nl",
+        "Noor de Vries",
+        0,
+        &["Groep 5/6"],
+    ),
     ("directie", "directie@kompas.example", "Karin Kok", 1, &[]),
-    ("teacher", "juf.lisa@kompas.example", "Lisa Mulder", 1, &["Groep 4"]),
-    ("guardian", "ouder.smit@example.nl", "Sem Smit", 1, &["Groep 4"]),
+    (
+        "teacher",
+        "juf.lisa@kompas.example",
+        "Lisa Mulder",
+        1,
+        &["Groep 4"],
+    ),
+    (
+        "guardian",
+        "ouder.smit@example.nl",
+        "Sem Smit",
+        1,
+        &["Groep 4"],
+    ),
 ];
 
 const SCHOOLS: &[(&str, &[&str])] = &[
@@ -37,7 +85,13 @@ const CHILDREN: &[(&str, &str, &str, usize, &str)] = &[
     ("Mila", "Jansen", "ouder.jansen@example.nl", 0, "Groep 3"),
     ("Finn", "Jansen", "ouder.jansen@example.nl", 0, "Groep 5/6"),
     ("Lotte", "Bakker", "ouder.bakker@example.nl", 0, "Groep 3"),
-    ("Sam", "de Vries", "ouder.devries@example.nl", 0, "Groep 5/6"),
+    (
+        "Sam",
+        "de Vries",
+        "ouder.devries@example.nl",
+        0,
+        "Groep 5/6",
+    ),
     ("Julia", "Smit", "ouder.smit@example.nl", 1, "Groep 4"),
 ];
 
@@ -52,10 +106,12 @@ const POSTS: &[(&str, &str, Option<&str>, &str)] = &[
 ];
 
 pub async fn seed_demo(db: &Db, password: &str) -> Result<Vec<DemoAccount>, AppError> {
-    let exists: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as("SELECT id FROM users WHERE email = $1")
-        .bind(PEOPLE[0].1)
-        .fetch_optional(pool)
-        .await)?;
+    let exists: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT id FROM users WHERE email = $1"
+    )
+    .bind(PEOPLE[0].1)
+    .fetch_optional(pool)
+    .await)?;
     if exists.is_none() {
         create(db, password).await?;
     }
@@ -82,11 +138,13 @@ async fn create(db: &Db, password: &str) -> Result<(), AppError> {
         // (school index, group name, id)
         let mut groups: Vec<(usize, &str, i64)> = Vec::new();
         for (i, (name, class_groups)) in SCHOOLS.iter().enumerate() {
-            let (school,): (i64,) = sqlx::query_as("INSERT INTO schools (name, created_at) VALUES ($1, $2) RETURNING id")
-                .bind(name)
-                .bind(at)
-                .fetch_one(&mut *tx)
-                .await?;
+            let (school,): (i64,) = sqlx::query_as(
+                "INSERT INTO schools (name, created_at) VALUES ($1, $2) RETURNING id",
+            )
+            .bind(name)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
             let (year_id,): (i64,) = sqlx::query_as(
                 "INSERT INTO school_years (school_id, name, starts_on, ends_on) VALUES ($1, $2, $3, $4) RETURNING id",
             )
@@ -141,12 +199,14 @@ async fn create(db: &Db, password: &str) -> Result<(), AppError> {
             .await?;
             user_ids.push((email, uid));
             if matches!(*role, "directie" | "teacher") {
-                sqlx::query("INSERT INTO staff_roles (user_id, school_id, role) VALUES ($1, $2, $3)")
-                    .bind(uid)
-                    .bind(school_ids[*school].0)
-                    .bind(role)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO staff_roles (user_id, school_id, role) VALUES ($1, $2, $3)",
+                )
+                .bind(uid)
+                .bind(school_ids[*school].0)
+                .bind(role)
+                .execute(&mut *tx)
+                .await?;
             }
             if *role == "teacher" {
                 for g in taught.iter() {
@@ -158,7 +218,13 @@ async fn create(db: &Db, password: &str) -> Result<(), AppError> {
                 }
             }
         }
-        let user = |email: &str| user_ids.iter().find(|(e, _)| *e == email).map(|u| u.1).unwrap_or_default();
+        let user = |email: &str| {
+            user_ids
+                .iter()
+                .find(|(e, _)| *e == email)
+                .map(|u| u.1)
+                .unwrap_or_default()
+        };
         for (first, last, guardian, school, group) in CHILDREN {
             let (pid,): (i64,) = sqlx::query_as(
                 "INSERT INTO pupils (school_id, first_name, last_name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -169,12 +235,14 @@ async fn create(db: &Db, password: &str) -> Result<(), AppError> {
             .bind(at)
             .fetch_one(&mut *tx)
             .await?;
-            sqlx::query("INSERT INTO placements (pupil_id, school_year_id, group_id) VALUES ($1, $2, $3)")
-                .bind(pid)
-                .bind(school_ids[*school].1)
-                .bind(group_id(*school, group))
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO placements (pupil_id, school_year_id, group_id) VALUES ($1, $2, $3)",
+            )
+            .bind(pid)
+            .bind(school_ids[*school].1)
+            .bind(group_id(*school, group))
+            .execute(&mut *tx)
+            .await?;
             sqlx::query("INSERT INTO guardianships (pupil_id, user_id) VALUES ($1, $2)")
                 .bind(pid)
                 .bind(user(guardian))
@@ -182,7 +250,11 @@ async fn create(db: &Db, password: &str) -> Result<(), AppError> {
                 .await?;
         }
         for (i, (author, group, title, body)) in POSTS.iter().enumerate() {
-            let school = PEOPLE.iter().find(|p| p.1 == *author).map(|p| p.3).unwrap_or_default();
+            let school = PEOPLE
+                .iter()
+                .find(|p| p.1 == *author)
+                .map(|p| p.3)
+                .unwrap_or_default();
             // Spread the demo posts over the last days so the feed reads naturally.
             let when = at - ((POSTS.len() - i) as i64) * 5 * 3600;
             let (post,): (i64,) = sqlx::query_as(

@@ -9,12 +9,12 @@ use common::TestApp;
 
 const ACTORS: [&str; 7] = [
     "anonymous",
-    "ouder.bakker@example.nl",          // guardian of a child in Groep 3 (school A)
-    "ouder.devries@example.nl",         // guardian of a child in Groep 5/6 (school A)
-    "juf.sanne@regenboog.example",      // teacher of Groep 3
-    "directie@regenboog.example",       // directie of school A
-    "directie@kompas.example",          // directie of school B
-    "beheer@kring.example",             // foundation admin
+    "ouder.bakker@example.nl",  // guardian of a child in Groep 3 (school A)
+    "ouder.devries@example.nl", // guardian of a child in Groep 5/6 (school A)
+    "juf.sanne@regenboog.example", // teacher of Groep 3
+    "directie@regenboog.example", // directie of school A
+    "directie@kompas.example",  // directie of school B
+    "beheer@kring.example",     // foundation admin
 ];
 
 /// The objects the matrix asks about: all belong to Groep 3 of school A.
@@ -33,36 +33,231 @@ type Body = fn(&Fx, usize, i64) -> Vec<(&'static str, String)>;
 /// (endpoint, request body, expected status per actor in `ACTORS` order). The `i64` is a fresh post
 /// in Groep 3 by the teacher, made for each call, so that deleting or editing does not disturb the next.
 const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
-    ("current_user", |_, _, _| vec![], [200, 200, 200, 200, 200, 200, 200]),
-    ("login", |_, _, _| vec![("email", "niemand@example.nl".into()), ("password", "verkeerd wachtwoord".into())], [400; 7]),
+    (
+        "current_user",
+        |_, _, _| vec![],
+        [200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "login",
+        |_, _, _| {
+            vec![
+                ("email", "niemand@example.nl".into()),
+                ("password", "verkeerd wachtwoord".into()),
+            ]
+        },
+        [400; 7],
+    ),
     ("logout", |_, _, _| vec![], [200; 7]),
-    ("logout_everywhere", |_, _, _| vec![], [401, 200, 200, 200, 200, 200, 200]),
-    ("request_reset", |_, _, _| vec![("email", "vergeten@example.nl".into())], [200; 7]),
-    ("reset_password", |_, _, _| vec![("token", "x".into()), ("password", "een lang wachtwoord".into()), ("password_confirm", "een lang wachtwoord".into())], [400; 7]),
-    ("invitation_info", |_, _, _| vec![("token", "x".into())], [404; 7]),
-    ("accept_invitation", |_, _, _| vec![("token", "x".into()), ("password", "een lang wachtwoord".into()), ("password_confirm", "een lang wachtwoord".into())], [404; 7]),
-    ("set_locale", |_, _, _| vec![("locale", "nl".into())], [401, 200, 200, 200, 200, 200, 200]),
-    ("feed", |_, _, _| vec![], [401, 200, 200, 200, 200, 200, 200]),
-    ("group_feed", |f, _, _| vec![("group_id", f.group3.to_string())], [401, 200, 404, 200, 200, 404, 404]),
-    ("get_post", |f, _, _| vec![("post_id", f.post3.to_string())], [401, 200, 404, 200, 200, 404, 404]),
-    ("compose_options", |_, _, _| vec![], [401, 200, 200, 200, 200, 200, 200]),
-    ("my_groups", |_, _, _| vec![], [401, 200, 200, 200, 200, 200, 200]),
-    ("create_post", |f, _, _| vec![("post[body]", "Hallo groep 3".into()), ("post[groups][]", f.group3.to_string())], [401, 403, 403, 200, 200, 400, 403]),
-    ("update_post", |f, _, p| vec![("post_id", p.to_string()), ("post[body]", "Gewijzigd".into()), ("post[groups][]", f.group3.to_string())], [401, 403, 404, 200, 200, 404, 404]),
-    ("delete_post", |_, _, p| vec![("post_id", p.to_string())], [401, 403, 404, 200, 200, 404, 404]),
-    ("pin_post", |_, _, p| vec![("post_id", p.to_string()), ("pinned", "true".into())], [401, 403, 404, 200, 200, 404, 404]),
-    ("admin_schools", |_, _, _| vec![], [401, 200, 200, 200, 200, 200, 200]),
-    ("admin_create_school", |_, a, _| vec![("name", format!("Nieuwe school {a}"))], [401, 403, 403, 403, 403, 403, 200]),
-    ("admin_school", |f, _, _| vec![("school_id", f.school_a.to_string())], [401, 404, 404, 200, 200, 404, 200]),
-    ("admin_create_group", |f, a, _| vec![("school_id", f.school_a.to_string()), ("name", format!("Groep 7 ({a})")), ("kind", "class".into())], [401, 404, 404, 403, 200, 404, 200]),
-    ("admin_add_pupil", |f, _, _| vec![("school_id", f.school_a.to_string()), ("first_name", "Nina".into()), ("last_name", "Nieuw".into()), ("birth_date", "".into()), ("group_id", f.group3.to_string())], [401, 404, 404, 403, 200, 404, 200]),
-    ("admin_pupil", |f, _, _| vec![("pupil_id", f.lotte.to_string())], [401, 404, 404, 200, 200, 404, 200]),
-    ("admin_place_pupil", |f, _, _| vec![("pupil_id", f.lotte.to_string()), ("group_id", f.group3.to_string())], [401, 404, 404, 403, 200, 404, 200]),
-    ("invite_guardian", |f, a, _| vec![("pupil_id", f.lotte.to_string()), ("name", "Nieuwe Ouder".into()), ("email", format!("nieuw{a}@example.nl"))], [401, 404, 404, 200, 200, 404, 403]),
-    ("invite_staff", |f, a, _| vec![("school_id", f.school_a.to_string()), ("name", "Nieuwe Juf".into()), ("email", format!("juf{a}@example.nl")), ("role", "teacher".into())], [401, 404, 404, 403, 200, 404, 200]),
-    ("admin_guardian_access", |f, _, _| vec![("pupil_id", f.lotte.to_string()), ("user_id", f.bakker.to_string()), ("no_access", "false".into())], [401, 404, 404, 403, 200, 404, 200]),
-    ("admin_group_staff", |f, _, _| vec![("school_id", f.school_a.to_string()), ("group_id", f.group3.to_string()), ("user_id", f.sanne.to_string()), ("member", "true".into())], [401, 404, 404, 403, 200, 404, 200]),
-    ("admin_user_active", |f, _, _| vec![("user_id", f.jansen.to_string()), ("active", "true".into()), ("back", "/beheer".into())], [401, 404, 404, 404, 200, 404, 200]),
+    (
+        "logout_everywhere",
+        |_, _, _| vec![],
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "request_reset",
+        |_, _, _| vec![("email", "vergeten@example.nl".into())],
+        [200; 7],
+    ),
+    (
+        "reset_password",
+        |_, _, _| {
+            vec![
+                ("token", "x".into()),
+                ("password", "een lang wachtwoord".into()),
+                ("password_confirm", "een lang wachtwoord".into()),
+            ]
+        },
+        [400; 7],
+    ),
+    (
+        "invitation_info",
+        |_, _, _| vec![("token", "x".into())],
+        [404; 7],
+    ),
+    (
+        "accept_invitation",
+        |_, _, _| {
+            vec![
+                ("token", "x".into()),
+                ("password", "een lang wachtwoord".into()),
+                ("password_confirm", "een lang wachtwoord".into()),
+            ]
+        },
+        [404; 7],
+    ),
+    (
+        "set_locale",
+        |_, _, _| vec![("locale", "nl".into())],
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "feed",
+        |_, _, _| vec![],
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "group_feed",
+        |f, _, _| vec![("group_id", f.group3.to_string())],
+        [401, 200, 404, 200, 200, 404, 404],
+    ),
+    (
+        "get_post",
+        |f, _, _| vec![("post_id", f.post3.to_string())],
+        [401, 200, 404, 200, 200, 404, 404],
+    ),
+    (
+        "compose_options",
+        |_, _, _| vec![],
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "my_groups",
+        |_, _, _| vec![],
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "create_post",
+        |f, _, _| {
+            vec![
+                ("post[body]", "Hallo groep 3".into()),
+                ("post[groups][]", f.group3.to_string()),
+            ]
+        },
+        [401, 403, 403, 200, 200, 400, 403],
+    ),
+    (
+        "update_post",
+        |f, _, p| {
+            vec![
+                ("post_id", p.to_string()),
+                ("post[body]", "Gewijzigd".into()),
+                ("post[groups][]", f.group3.to_string()),
+            ]
+        },
+        [401, 403, 404, 200, 200, 404, 404],
+    ),
+    (
+        "delete_post",
+        |_, _, p| vec![("post_id", p.to_string())],
+        [401, 403, 404, 200, 200, 404, 404],
+    ),
+    (
+        "pin_post",
+        |_, _, p| vec![("post_id", p.to_string()), ("pinned", "true".into())],
+        [401, 403, 404, 200, 200, 404, 404],
+    ),
+    (
+        "admin_schools",
+        |_, _, _| vec![],
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "admin_create_school",
+        |_, a, _| vec![("name", format!("Nieuwe school {a}"))],
+        [401, 403, 403, 403, 403, 403, 200],
+    ),
+    (
+        "admin_school",
+        |f, _, _| vec![("school_id", f.school_a.to_string())],
+        [401, 404, 404, 200, 200, 404, 200],
+    ),
+    (
+        "admin_create_group",
+        |f, a, _| {
+            vec![
+                ("school_id", f.school_a.to_string()),
+                ("name", format!("Groep 7 ({a})")),
+                ("kind", "class".into()),
+            ]
+        },
+        [401, 404, 404, 403, 200, 404, 200],
+    ),
+    (
+        "admin_add_pupil",
+        |f, _, _| {
+            vec![
+                ("school_id", f.school_a.to_string()),
+                ("first_name", "Nina".into()),
+                ("last_name", "Nieuw".into()),
+                ("birth_date", "".into()),
+                ("group_id", f.group3.to_string()),
+            ]
+        },
+        [401, 404, 404, 403, 200, 404, 200],
+    ),
+    (
+        "admin_pupil",
+        |f, _, _| vec![("pupil_id", f.lotte.to_string())],
+        [401, 404, 404, 200, 200, 404, 200],
+    ),
+    (
+        "admin_place_pupil",
+        |f, _, _| {
+            vec![
+                ("pupil_id", f.lotte.to_string()),
+                ("group_id", f.group3.to_string()),
+            ]
+        },
+        [401, 404, 404, 403, 200, 404, 200],
+    ),
+    (
+        "invite_guardian",
+        |f, a, _| {
+            vec![
+                ("pupil_id", f.lotte.to_string()),
+                ("name", "Nieuwe Ouder".into()),
+                ("email", format!("nieuw{a}@example.nl")),
+            ]
+        },
+        [401, 404, 404, 200, 200, 404, 403],
+    ),
+    (
+        "invite_staff",
+        |f, a, _| {
+            vec![
+                ("school_id", f.school_a.to_string()),
+                ("name", "Nieuwe Juf".into()),
+                ("email", format!("juf{a}@example.nl")),
+                ("role", "teacher".into()),
+            ]
+        },
+        [401, 404, 404, 403, 200, 404, 200],
+    ),
+    (
+        "admin_guardian_access",
+        |f, _, _| {
+            vec![
+                ("pupil_id", f.lotte.to_string()),
+                ("user_id", f.bakker.to_string()),
+                ("no_access", "false".into()),
+            ]
+        },
+        [401, 404, 404, 403, 200, 404, 200],
+    ),
+    (
+        "admin_group_staff",
+        |f, _, _| {
+            vec![
+                ("school_id", f.school_a.to_string()),
+                ("group_id", f.group3.to_string()),
+                ("user_id", f.sanne.to_string()),
+                ("member", "true".into()),
+            ]
+        },
+        [401, 404, 404, 403, 200, 404, 200],
+    ),
+    (
+        "admin_user_active",
+        |f, _, _| {
+            vec![
+                ("user_id", f.jansen.to_string()),
+                ("active", "true".into()),
+                ("back", "/beheer".into()),
+            ]
+        },
+        [401, 404, 404, 404, 200, 404, 200],
+    ),
 ];
 
 /// (route pattern, concrete path, expected status per actor) for pages fetched as a browser does.
@@ -70,19 +265,63 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
 fn pages(f: &Fx) -> Vec<(&'static str, String, [u16; 7])> {
     vec![
         ("/", "/".into(), [302, 200, 200, 200, 200, 200, 200]),
-        ("/groepen", "/groepen".into(), [302, 200, 200, 200, 200, 200, 200]),
-        ("/groep/{id}", format!("/groep/{}", f.group3), [302, 200, 404, 200, 200, 404, 404]),
-        ("/bericht/nieuw", "/bericht/nieuw".into(), [302, 403, 403, 200, 200, 200, 403]),
-        ("/bericht/{id}", format!("/bericht/{}", f.post3), [302, 200, 404, 200, 200, 404, 404]),
-        ("/bericht/{id}/bewerken", format!("/bericht/{}/bewerken", f.post3), [302, 403, 404, 200, 200, 404, 404]),
+        (
+            "/groepen",
+            "/groepen".into(),
+            [302, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "/groep/{id}",
+            format!("/groep/{}", f.group3),
+            [302, 200, 404, 200, 200, 404, 404],
+        ),
+        (
+            "/bericht/nieuw",
+            "/bericht/nieuw".into(),
+            [302, 403, 403, 200, 200, 200, 403],
+        ),
+        (
+            "/bericht/{id}",
+            format!("/bericht/{}", f.post3),
+            [302, 200, 404, 200, 200, 404, 404],
+        ),
+        (
+            "/bericht/{id}/bewerken",
+            format!("/bericht/{}/bewerken", f.post3),
+            [302, 403, 404, 200, 200, 404, 404],
+        ),
         ("/inloggen", "/inloggen".into(), [200; 7]),
-        ("/wachtwoord-vergeten", "/wachtwoord-vergeten".into(), [200; 7]),
-        ("/wachtwoord-instellen", "/wachtwoord-instellen?token=x".into(), [200; 7]),
+        (
+            "/wachtwoord-vergeten",
+            "/wachtwoord-vergeten".into(),
+            [200; 7],
+        ),
+        (
+            "/wachtwoord-instellen",
+            "/wachtwoord-instellen?token=x".into(),
+            [200; 7],
+        ),
         ("/uitnodiging", "/uitnodiging?token=x".into(), [404; 7]),
-        ("/account", "/account".into(), [302, 200, 200, 200, 200, 200, 200]),
-        ("/beheer", "/beheer".into(), [302, 404, 404, 200, 200, 200, 200]),
-        ("/beheer/school/{id}", format!("/beheer/school/{}", f.school_a), [302, 404, 404, 200, 200, 404, 200]),
-        ("/beheer/leerling/{id}", format!("/beheer/leerling/{}", f.lotte), [302, 404, 404, 200, 200, 404, 200]),
+        (
+            "/account",
+            "/account".into(),
+            [302, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "/beheer",
+            "/beheer".into(),
+            [302, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            "/beheer/school/{id}",
+            format!("/beheer/school/{}", f.school_a),
+            [302, 404, 404, 200, 200, 404, 200],
+        ),
+        (
+            "/beheer/leerling/{id}",
+            format!("/beheer/leerling/{}", f.lotte),
+            [302, 404, 404, 200, 200, 404, 200],
+        ),
     ]
 }
 
@@ -111,24 +350,37 @@ async fn ac01_every_server_function_for_every_actor(app: TestApp) {
     let registered: BTreeSet<String> = server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_string())
         .collect();
-    let covered: BTreeSet<String> = SERVER_FNS
-        .iter()
-        .map(|(e, _, _)| e.to_string())
-        .collect();
+    let covered: BTreeSet<String> = SERVER_FNS.iter().map(|(e, _, _)| e.to_string()).collect();
     let missing: Vec<_> = registered.difference(&covered).collect();
-    assert!(missing.is_empty(), "server functions without a row in the access matrix: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "server functions without a row in the access matrix: {missing:?}"
+    );
     let mut failures = Vec::new();
     for (endpoint, body, expected) in SERVER_FNS {
         for (i, actor) in ACTORS.iter().enumerate() {
-            let fresh = app.make_post("juf.sanne@regenboog.example", "Groep 3", "Vers bericht").await;
+            let fresh = app
+                .make_post("juf.sanne@regenboog.example", "Groep 3", "Vers bericht")
+                .await;
             let c = cookie(&app, actor).await;
-            let status = app.call(endpoint, c.as_deref(), &body(&f, i, fresh)).await.status().as_u16();
+            let status = app
+                .call(endpoint, c.as_deref(), &body(&f, i, fresh))
+                .await
+                .status()
+                .as_u16();
             if status != expected[i] {
-                failures.push(format!("{endpoint} as {actor}: got {status}, expected {}", expected[i]));
+                failures.push(format!(
+                    "{endpoint} as {actor}: got {status}, expected {}",
+                    expected[i]
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "access matrix mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "access matrix mismatches:\n{}",
+        failures.join("\n")
+    );
 }
 
 async fn ac01_every_page_for_every_actor(app: TestApp) {
@@ -140,7 +392,10 @@ async fn ac01_every_page_for_every_actor(app: TestApp) {
         .collect();
     let covered: BTreeSet<String> = table.iter().map(|(p, _, _)| p.to_string()).collect();
     let missing: Vec<_> = routes.difference(&covered).collect();
-    assert!(missing.is_empty(), "pages without a row in the access matrix: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "pages without a row in the access matrix: {missing:?}"
+    );
     let mut failures = Vec::new();
     for (_, path, expected) in &table {
         for (i, actor) in ACTORS.iter().enumerate() {
@@ -148,17 +403,28 @@ async fn ac01_every_page_for_every_actor(app: TestApp) {
             let res = app.page(path, c.as_deref()).await;
             let status = res.status().as_u16();
             if status != expected[i] {
-                failures.push(format!("{path} as {actor}: got {status}, expected {}", expected[i]));
+                failures.push(format!(
+                    "{path} as {actor}: got {status}, expected {}",
+                    expected[i]
+                ));
             }
             if status == 302 {
-                let to = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("");
+                let to = res
+                    .headers()
+                    .get("location")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
                 if to != "/inloggen" {
                     failures.push(format!("{path} as {actor}: redirected to {to:?}"));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "page matrix mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "page matrix mismatches:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// AC-02: another group's post is a 404 byte-identical to an id that never existed; the same
@@ -171,7 +437,9 @@ async fn ac02_hidden_is_identical_to_missing_with_positive_controls(app: TestApp
     let get = |id: i64, c: String| {
         let app = &app;
         async move {
-            let res = app.call("get_post", Some(&c), &[("post_id", id.to_string())]).await;
+            let res = app
+                .call("get_post", Some(&c), &[("post_id", id.to_string())])
+                .await;
             (res.status().as_u16(), res.text().await.unwrap_or_default())
         }
     };
@@ -181,23 +449,49 @@ async fn ac02_hidden_is_identical_to_missing_with_positive_controls(app: TestApp
     let hidden = get(other_post, devries.clone()).await;
     let unknown = get(999_999, devries.clone()).await;
     assert_eq!(hidden.0, 404);
-    assert_eq!(hidden, unknown, "hidden and unknown must be indistinguishable");
+    assert_eq!(
+        hidden, unknown,
+        "hidden and unknown must be indistinguishable"
+    );
     // Pages too.
-    let page_hidden = app.page(&format!("/bericht/{other_post}"), Some(&devries)).await;
-    let page_own = app.page(&format!("/bericht/{own_post}"), Some(&devries)).await;
+    let page_hidden = app
+        .page(&format!("/bericht/{other_post}"), Some(&devries))
+        .await;
+    let page_own = app
+        .page(&format!("/bericht/{own_post}"), Some(&devries))
+        .await;
     assert_eq!(page_hidden.status(), 404);
     assert_eq!(page_own.status(), 200);
     // Across schools: directie of school B.
     let kompas = app.session("directie@kompas.example").await;
-    assert_eq!(get(kompas_post, kompas.clone()).await.0, 200, "positive control: own school");
+    assert_eq!(
+        get(kompas_post, kompas.clone()).await.0,
+        200,
+        "positive control: own school"
+    );
     let across = get(other_post, kompas.clone()).await;
     let missing = get(999_999, kompas.clone()).await;
     assert_eq!(across.0, 404);
     assert_eq!(across, missing);
     let school_a = app.school("OBS De Regenboog").await;
-    let a = app.call("admin_school", Some(&kompas), &[("school_id", school_a.to_string())]).await;
-    let b = app.call("admin_school", Some(&kompas), &[("school_id", "999999".into())]).await;
-    assert_eq!((a.status(), a.text().await.unwrap()), (b.status(), b.text().await.unwrap()));
+    let a = app
+        .call(
+            "admin_school",
+            Some(&kompas),
+            &[("school_id", school_a.to_string())],
+        )
+        .await;
+    let b = app
+        .call(
+            "admin_school",
+            Some(&kompas),
+            &[("school_id", "999999".into())],
+        )
+        .await;
+    assert_eq!(
+        (a.status(), a.text().await.unwrap()),
+        (b.status(), b.text().await.unwrap())
+    );
 }
 
 /// AC-03: moving a child, marking a guardian "no access" or deactivating an account changes what
@@ -208,28 +502,78 @@ async fn ac03_access_follows_placement_at_once(app: TestApp) {
     let g56_post = app.post_in("Groep 5/6").await;
     let status = |id: i64| {
         let (app, c) = (&app, bakker.clone());
-        async move { app.call("get_post", Some(&c), &[("post_id", id.to_string())]).await.status().as_u16() }
+        async move {
+            app.call("get_post", Some(&c), &[("post_id", id.to_string())])
+                .await
+                .status()
+                .as_u16()
+        }
     };
     assert_eq!((status(g3_post).await, status(g56_post).await), (200, 404));
     let directie = app.session("directie@regenboog.example").await;
     let lotte = app.pupil("Lotte").await;
     let g56 = app.group("Groep 5/6").await;
-    let moved = app.call("admin_place_pupil", Some(&directie), &[("pupil_id", lotte.to_string()), ("group_id", g56.to_string())]).await;
+    let moved = app
+        .call(
+            "admin_place_pupil",
+            Some(&directie),
+            &[
+                ("pupil_id", lotte.to_string()),
+                ("group_id", g56.to_string()),
+            ],
+        )
+        .await;
     assert_eq!(moved.status(), 200);
-    assert_eq!((status(g3_post).await, status(g56_post).await), (404, 200), "after the move");
+    assert_eq!(
+        (status(g3_post).await, status(g56_post).await),
+        (404, 200),
+        "after the move"
+    );
     let bakker_id = app.user_id("ouder.bakker@example.nl").await;
     let marked = app
-        .call("admin_guardian_access", Some(&directie), &[("pupil_id", lotte.to_string()), ("user_id", bakker_id.to_string()), ("no_access", "true".into())])
+        .call(
+            "admin_guardian_access",
+            Some(&directie),
+            &[
+                ("pupil_id", lotte.to_string()),
+                ("user_id", bakker_id.to_string()),
+                ("no_access", "true".into()),
+            ],
+        )
         .await;
     assert_eq!(marked.status(), 200);
-    assert_eq!(status(g56_post).await, 404, "a no-access link counts for nothing");
-    let feed = app.call("feed", Some(&bakker), &[]).await.text().await.unwrap();
-    assert!(!feed.contains("Studiedag"), "no school group either once no child gives access");
+    assert_eq!(
+        status(g56_post).await,
+        404,
+        "a no-access link counts for nothing"
+    );
+    let feed = app
+        .call("feed", Some(&bakker), &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !feed.contains("Studiedag"),
+        "no school group either once no child gives access"
+    );
     let deactivated = app
-        .call("admin_user_active", Some(&directie), &[("user_id", bakker_id.to_string()), ("active", "false".into()), ("back", "/beheer".into())])
+        .call(
+            "admin_user_active",
+            Some(&directie),
+            &[
+                ("user_id", bakker_id.to_string()),
+                ("active", "false".into()),
+                ("back", "/beheer".into()),
+            ],
+        )
         .await;
     assert_eq!(deactivated.status(), 200);
-    assert_eq!(app.call("feed", Some(&bakker), &[]).await.status(), 401, "a deactivated account is signed out");
+    assert_eq!(
+        app.call("feed", Some(&bakker), &[]).await.status(),
+        401,
+        "a deactivated account is signed out"
+    );
 }
 
 /// AC-04: fields such as author or school sent by a client are ignored.
@@ -253,10 +597,12 @@ async fn ac04_client_cannot_choose_author_or_school(app: TestApp) {
         .await;
     assert_eq!(res.status(), 200);
     let id: i64 = res.json().await.unwrap();
-    let (author, school): (i64, i64) = app::with_db!(&app.db, |pool| sqlx::query_as("SELECT author_id, school_id FROM posts WHERE id = $1")
-        .bind(id)
-        .fetch_one(pool)
-        .await)
+    let (author, school): (i64, i64) = app::with_db!(&app.db, |pool| sqlx::query_as(
+        "SELECT author_id, school_id FROM posts WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await)
     .unwrap();
     assert_eq!(author, app.user_id("juf.sanne@regenboog.example").await);
     assert_eq!(school, app.school("OBS De Regenboog").await);
@@ -266,12 +612,26 @@ async fn ac04_client_cannot_choose_author_or_school(app: TestApp) {
 async fn ac05_a_failing_authorisation_query_denies(app: TestApp) {
     let bakker = app.session("ouder.bakker@example.nl").await;
     let post = app.post_in("Groep 3").await;
-    app::with_db!(&app.db, |pool| sqlx::query("ALTER TABLE guardianships RENAME TO guardianships_gone").execute(pool).await.map(|_| ())).unwrap();
-    let res = app.call("get_post", Some(&bakker), &[("post_id", post.to_string())]).await;
+    app::with_db!(&app.db, |pool| sqlx::query(
+        "ALTER TABLE guardianships RENAME TO guardianships_gone"
+    )
+    .execute(pool)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let res = app
+        .call("get_post", Some(&bakker), &[("post_id", post.to_string())])
+        .await;
     assert_eq!(res.status(), 500);
     let body = res.text().await.unwrap();
-    assert!(!body.contains("Gymles") && !body.contains("kastanjes"), "no post text in a failed answer");
-    assert!(!body.to_lowercase().contains("guardianships"), "no database detail reaches the browser");
+    assert!(
+        !body.contains("Gymles") && !body.contains("kastanjes"),
+        "no post text in a failed answer"
+    );
+    assert!(
+        !body.to_lowercase().contains("guardianships"),
+        "no database detail reaches the browser"
+    );
 }
 
 db_tests!(

@@ -11,11 +11,27 @@ use common::{TestApp, PASSWORD};
 async fn hd01_security_headers_on_every_response(app: TestApp) {
     let bakker = app.session("ouder.bakker@example.nl").await;
     let page = app.page("/", Some(&bakker)).await;
-    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
-    assert!(csp.contains("'nonce-") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"));
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("'nonce-")
+            && !csp.contains("unsafe-inline")
+            && csp.contains("frame-ancestors 'none'")
+    );
     let html = page.text().await.unwrap();
-    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
-    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the header's nonce");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the header's nonce"
+    );
     for res in [
         app.page("/inloggen", None).await,
         app.page("/bestaat-niet", None).await,
@@ -27,8 +43,17 @@ async fn hd01_security_headers_on_every_response(app: TestApp) {
         let what = res.url().path().to_string();
         assert_eq!(h["x-content-type-options"], "nosniff", "{what}");
         assert_eq!(h["referrer-policy"], "same-origin", "{what}");
-        assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"), "{what}");
-        assert!(!h.contains_key("strict-transport-security"), "no HSTS on plain http: {what}");
+        assert!(
+            h["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'none'"),
+            "{what}"
+        );
+        assert!(
+            !h.contains_key("strict-transport-security"),
+            "no HSTS on plain http: {what}"
+        );
     }
 }
 
@@ -36,9 +61,15 @@ async fn hd01_security_headers_on_every_response(app: TestApp) {
 async fn cs01_cross_site_requests_are_refused(app: TestApp) {
     let sanne = app.session("juf.sanne@regenboog.example").await;
     let g3 = app.group("Groep 3").await;
-    let form = [("post[body]", "Via een andere site".to_string()), ("post[groups][]", g3.to_string())];
+    let form = [
+        ("post[body]", "Via een andere site".to_string()),
+        ("post[groups][]", g3.to_string()),
+    ];
     let post = |origin: Option<&str>, site: Option<&str>| {
-        let mut req = reqwest::Client::new().post(app.at("/api/create_post")).header("cookie", &sanne).form(&form);
+        let mut req = reqwest::Client::new()
+            .post(app.at("/api/create_post"))
+            .header("cookie", &sanne)
+            .form(&form);
         if let Some(o) = origin {
             req = req.header("origin", o);
         }
@@ -47,13 +78,41 @@ async fn cs01_cross_site_requests_are_refused(app: TestApp) {
         }
         req.send()
     };
-    assert_eq!(post(Some("https://evil.example"), None).await.unwrap().status(), 403);
+    assert_eq!(
+        post(Some("https://evil.example"), None)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
     assert_eq!(post(Some("null"), None).await.unwrap().status(), 403);
     assert_eq!(post(None, Some("cross-site")).await.unwrap().status(), 403);
-    assert_eq!(post(Some(&app.url), Some("same-origin")).await.unwrap().status(), 200, "own origin works");
+    assert_eq!(
+        post(Some(&app.url), Some("same-origin"))
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "own origin works"
+    );
     let bakker = app.session("ouder.bakker@example.nl").await;
-    let feed: serde_json::Value = app.call("feed", Some(&bakker), &[]).await.json().await.unwrap();
-    let made = feed["posts"].as_array().unwrap().iter().filter(|p| p["body_html"].as_str().unwrap_or("").contains("Via een andere site")).count();
+    let feed: serde_json::Value = app
+        .call("feed", Some(&bakker), &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let made = feed["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| {
+            p["body_html"]
+                .as_str()
+                .unwrap_or("")
+                .contains("Via een andere site")
+        })
+        .count();
     assert_eq!(made, 1, "only the same-origin post exists");
 }
 
@@ -62,7 +121,10 @@ async fn healthz_reports_the_database(app: TestApp) {
     assert_eq!(ok.status(), 200);
     assert_eq!(ok.text().await.unwrap(), "ok");
     app.db.close().await;
-    assert_eq!(reqwest::get(app.at("/healthz")).await.unwrap().status(), 503);
+    assert_eq!(
+        reqwest::get(app.at("/healthz")).await.unwrap().status(),
+        503
+    );
 }
 
 #[derive(Clone, Default)]
@@ -102,27 +164,87 @@ async fn pr04_logs_hold_no_personal_data(app: TestApp) {
     let canary_text = "kanarie-bericht-tekst-4711";
     let canary_name = "Kanarie Vogelaar";
     let canary_email = "kanarie.vogel@example.nl";
-    app.call("login", None, &[("email", canary_email.into()), ("password", canary_password.into())]).await;
-    app.call("login", None, &[("email", "ouder.bakker@example.nl".into()), ("password", PASSWORD.into())]).await;
+    app.call(
+        "login",
+        None,
+        &[
+            ("email", canary_email.into()),
+            ("password", canary_password.into()),
+        ],
+    )
+    .await;
+    app.call(
+        "login",
+        None,
+        &[
+            ("email", "ouder.bakker@example.nl".into()),
+            ("password", PASSWORD.into()),
+        ],
+    )
+    .await;
     let sanne = app.session("juf.sanne@regenboog.example").await;
     let g3 = app.group("Groep 3").await;
-    app.call("create_post", Some(&sanne), &[("post[body]", canary_text.into()), ("post[groups][]", g3.to_string())]).await;
+    app.call(
+        "create_post",
+        Some(&sanne),
+        &[
+            ("post[body]", canary_text.into()),
+            ("post[groups][]", g3.to_string()),
+        ],
+    )
+    .await;
     let lotte = app.pupil("Lotte").await;
-    app.call("invite_guardian", Some(&sanne), &[("pupil_id", lotte.to_string()), ("name", canary_name.into()), ("email", canary_email.into())]).await;
+    app.call(
+        "invite_guardian",
+        Some(&sanne),
+        &[
+            ("pupil_id", lotte.to_string()),
+            ("name", canary_name.into()),
+            ("email", canary_email.into()),
+        ],
+    )
+    .await;
     let mail = app.smtp.wait_for(canary_email, "token=").await;
-    let token = common::smtp::token_link(&mail, "http://").split("token=").nth(1).unwrap().to_string();
+    let token = common::smtp::token_link(&mail, "http://")
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .to_string();
     app.page(&format!("/uitnodiging?token={token}"), None).await;
-    app.call("accept_invitation", None, &[("token", token.clone()), ("password", canary_password.into()), ("password_confirm", canary_password.into())]).await;
-    app.call("request_reset", None, &[("email", canary_email.into())]).await;
-    app.smtp.wait_for(canary_email, "wachtwoord-instellen").await;
+    app.call(
+        "accept_invitation",
+        None,
+        &[
+            ("token", token.clone()),
+            ("password", canary_password.into()),
+            ("password_confirm", canary_password.into()),
+        ],
+    )
+    .await;
+    app.call("request_reset", None, &[("email", canary_email.into())])
+        .await;
+    app.smtp
+        .wait_for(canary_email, "wachtwoord-instellen")
+        .await;
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).to_string();
     assert!(text.contains("request"), "the logs were captured");
-    for canary in [canary_password, canary_text, canary_name, canary_email, token.as_str(), "Sanne Visser", "juf.sanne@regenboog.example"] {
+    for canary in [
+        canary_password,
+        canary_text,
+        canary_name,
+        canary_email,
+        token.as_str(),
+        "Sanne Visser",
+        "juf.sanne@regenboog.example",
+    ] {
         assert!(!text.contains(canary), "the log contains {canary:?}");
     }
     let session_value = sanne.split('=').nth(1).unwrap();
-    assert!(!text.contains(session_value), "the log contains a session token");
+    assert!(
+        !text.contains(session_value),
+        "the log contains a session token"
+    );
 }
 
 /// LD-02: a job whose runner died mid-way (lease taken, never finished) runs again after a restart;
@@ -133,17 +255,35 @@ async fn ld02_jobs_survive_a_crash_and_run_once_per_key(app: TestApp) {
     let user_id = app.user_id("ouder.devries@example.nl").await;
     let payload = app::accounts::server::ResetJob { user_id };
     // Stop the background runner from taking it first: enqueue in the future, then bring it due.
-    jobs::enqueue(db, "mail.password_reset", &payload, "crash-test").await.unwrap();
-    jobs::enqueue(db, "mail.password_reset", &payload, "crash-test").await.unwrap();
-    let (count,): (i64,) = app::with_db!(db, |pool| sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE idempotency_key = 'crash-test'").fetch_one(pool).await).unwrap();
+    jobs::enqueue(db, "mail.password_reset", &payload, "crash-test")
+        .await
+        .unwrap();
+    jobs::enqueue(db, "mail.password_reset", &payload, "crash-test")
+        .await
+        .unwrap();
+    let (count,): (i64,) = app::with_db!(db, |pool| sqlx::query_as(
+        "SELECT COUNT(*) FROM jobs WHERE idempotency_key = 'crash-test'"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
     assert_eq!(count, 1, "one job per idempotency key");
     // Simulate a runner that claimed the job and was killed: running, lease expired.
     app::with_db!(db, |pool| sqlx::query("UPDATE jobs SET status = 'running', attempts = 1, locked_until = 1 WHERE idempotency_key = 'crash-test'").execute(pool).await.map(|_| ())).unwrap();
     let mailer = app::server::mail::Mailer::from_settings(&app.settings()).unwrap();
-    app::server::worker::run_due(&app.state, &mailer).await.unwrap();
-    let (status,): (String,) = app::with_db!(db, |pool| sqlx::query_as("SELECT status FROM jobs WHERE idempotency_key = 'crash-test'").fetch_one(pool).await).unwrap();
+    app::server::worker::run_due(&app.state, &mailer)
+        .await
+        .unwrap();
+    let (status,): (String,) = app::with_db!(db, |pool| sqlx::query_as(
+        "SELECT status FROM jobs WHERE idempotency_key = 'crash-test'"
+    )
+    .fetch_one(pool)
+    .await)
+    .unwrap();
     assert_eq!(status, "done");
-    app.smtp.wait_for("ouder.devries@example.nl", "wachtwoord-instellen").await;
+    app.smtp
+        .wait_for("ouder.devries@example.nl", "wachtwoord-instellen")
+        .await;
 }
 
 db_tests!(

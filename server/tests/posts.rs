@@ -7,7 +7,15 @@ async fn a_teachers_post_reaches_the_group_and_nobody_else(app: TestApp) {
     let sanne = app.session("juf.sanne@regenboog.example").await;
     let g3 = app.group("Groep 3").await;
     let res = app
-        .call("create_post", Some(&sanne), &[("post[title]", "Luizencontrole".into()), ("post[body]", "Maandag is er **luizencontrole**.".into()), ("post[groups][]", g3.to_string())])
+        .call(
+            "create_post",
+            Some(&sanne),
+            &[
+                ("post[title]", "Luizencontrole".into()),
+                ("post[body]", "Maandag is er **luizencontrole**.".into()),
+                ("post[groups][]", g3.to_string()),
+            ],
+        )
         .await;
     assert_eq!(res.status(), 200);
     for (who, sees) in [
@@ -32,16 +40,40 @@ async fn a_teachers_post_reaches_the_group_and_nobody_else(app: TestApp) {
 async fn the_school_group_reaches_every_family_of_the_school(app: TestApp) {
     let directie = app.session("directie@regenboog.example").await;
     let whole: i64 = app.id_of("SELECT g.id FROM groups g JOIN schools s ON s.id = g.school_id WHERE g.kind = 'school' AND s.name = $1", "OBS De Regenboog").await;
-    let res = app.call("create_post", Some(&directie), &[("post[body]", "Kerstviering op 19 december".into()), ("post[groups][]", whole.to_string()), ("post[urgent]", "true".into())]).await;
+    let res = app
+        .call(
+            "create_post",
+            Some(&directie),
+            &[
+                ("post[body]", "Kerstviering op 19 december".into()),
+                ("post[groups][]", whole.to_string()),
+                ("post[urgent]", "true".into()),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 200);
-    for (who, sees) in [("ouder.bakker@example.nl", true), ("ouder.devries@example.nl", true), ("juf.sanne@regenboog.example", true), ("ouder.smit@example.nl", false)] {
+    for (who, sees) in [
+        ("ouder.bakker@example.nl", true),
+        ("ouder.devries@example.nl", true),
+        ("juf.sanne@regenboog.example", true),
+        ("ouder.smit@example.nl", false),
+    ] {
         let c = app.session(who).await;
         let feed = app.call("feed", Some(&c), &[]).await.text().await.unwrap();
         assert_eq!(feed.contains("Kerstviering"), sees, "{who}");
     }
     // A teacher cannot post to the whole school.
     let sanne = app.session("juf.sanne@regenboog.example").await;
-    let res = app.call("create_post", Some(&sanne), &[("post[body]", "x".into()), ("post[groups][]", whole.to_string())]).await;
+    let res = app
+        .call(
+            "create_post",
+            Some(&sanne),
+            &[
+                ("post[body]", "x".into()),
+                ("post[groups][]", whole.to_string()),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 400);
 }
 
@@ -49,10 +81,23 @@ async fn xs01_post_text_is_sanitised_on_every_page(app: TestApp) {
     let sanne = app.session("juf.sanne@regenboog.example").await;
     let g3 = app.group("Groep 3").await;
     let payload = "<script>alert('x')</script><img src=x onerror=alert(1)>[klik](javascript:alert(1)) <b onclick=alert(1)>vet</b>";
-    let res = app.call("create_post", Some(&sanne), &[("post[body]", payload.into()), ("post[groups][]", g3.to_string())]).await;
+    let res = app
+        .call(
+            "create_post",
+            Some(&sanne),
+            &[
+                ("post[body]", payload.into()),
+                ("post[groups][]", g3.to_string()),
+            ],
+        )
+        .await;
     let id: i64 = res.json().await.unwrap();
     let bakker = app.session("ouder.bakker@example.nl").await;
-    for path in ["/".to_string(), format!("/bericht/{id}"), format!("/groep/{g3}")] {
+    for path in [
+        "/".to_string(),
+        format!("/bericht/{id}"),
+        format!("/groep/{g3}"),
+    ] {
         let html = app.page(&path, Some(&bakker)).await.text().await.unwrap();
         assert!(html.contains("vet"), "{path}: the post is on the page");
         assert!(!html.contains("<script>alert"), "{path}");
@@ -69,45 +114,118 @@ fn strip_scripts(html: &str) -> String {
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
         out.push_str(&rest[..start]);
-        rest = rest[start..].find("</script>").map(|end| &rest[start + end + 9..]).unwrap_or("");
+        rest = rest[start..]
+            .find("</script>")
+            .map(|end| &rest[start + end + 9..])
+            .unwrap_or("");
     }
     out.push_str(rest);
     out
 }
 
 async fn authors_edit_and_delete_and_staff_pin(app: TestApp) {
-    let id = app.make_post("juf.sanne@regenboog.example", "Groep 3", "Eerste versie").await;
+    let id = app
+        .make_post("juf.sanne@regenboog.example", "Groep 3", "Eerste versie")
+        .await;
     let g3 = app.group("Groep 3").await;
     let sanne = app.session("juf.sanne@regenboog.example").await;
-    let res = app.call("update_post", Some(&sanne), &[("post_id", id.to_string()), ("post[body]", "Tweede versie".into()), ("post[groups][]", g3.to_string())]).await;
+    let res = app
+        .call(
+            "update_post",
+            Some(&sanne),
+            &[
+                ("post_id", id.to_string()),
+                ("post[body]", "Tweede versie".into()),
+                ("post[groups][]", g3.to_string()),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let bakker = app.session("ouder.bakker@example.nl").await;
-    let text = app.call("get_post", Some(&bakker), &[("post_id", id.to_string())]).await.text().await.unwrap();
+    let text = app
+        .call("get_post", Some(&bakker), &[("post_id", id.to_string())])
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(text.contains("Tweede versie"));
-    assert_eq!(app.call("pin_post", Some(&sanne), &[("post_id", id.to_string()), ("pinned", "true".into())]).await.status(), 200);
-    let group = app.call("group_feed", Some(&bakker), &[("group_id", g3.to_string())]).await.json::<serde_json::Value>().await.unwrap();
-    assert_eq!(group["pinned"][0]["id"], id, "pinned at the top of the group");
+    assert_eq!(
+        app.call(
+            "pin_post",
+            Some(&sanne),
+            &[("post_id", id.to_string()), ("pinned", "true".into())]
+        )
+        .await
+        .status(),
+        200
+    );
+    let group = app
+        .call("group_feed", Some(&bakker), &[("group_id", g3.to_string())])
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        group["pinned"][0]["id"], id,
+        "pinned at the top of the group"
+    );
     // Another teacher of the school cannot edit it; the directie can delete it.
     let directie = app.session("directie@regenboog.example").await;
-    assert_eq!(app.call("delete_post", Some(&directie), &[("post_id", id.to_string())]).await.status(), 200);
-    assert_eq!(app.call("get_post", Some(&bakker), &[("post_id", id.to_string())]).await.status(), 404);
+    assert_eq!(
+        app.call(
+            "delete_post",
+            Some(&directie),
+            &[("post_id", id.to_string())]
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        app.call("get_post", Some(&bakker), &[("post_id", id.to_string())])
+            .await
+            .status(),
+        404
+    );
 }
 
 async fn the_feed_pages_newest_first(app: TestApp) {
     for i in 0..25 {
-        app.make_post("juf.sanne@regenboog.example", "Groep 3", &format!("Bericht nummer {i:02}")).await;
+        app.make_post(
+            "juf.sanne@regenboog.example",
+            "Groep 3",
+            &format!("Bericht nummer {i:02}"),
+        )
+        .await;
     }
     let bakker = app.session("ouder.bakker@example.nl").await;
-    let first: serde_json::Value = app.call("feed", Some(&bakker), &[]).await.json().await.unwrap();
+    let first: serde_json::Value = app
+        .call("feed", Some(&bakker), &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     let posts = first["posts"].as_array().unwrap();
     assert_eq!(posts.len(), 20);
-    assert!(posts[0]["body_html"].as_str().unwrap().contains("24"), "newest first");
+    assert!(
+        posts[0]["body_html"].as_str().unwrap().contains("24"),
+        "newest first"
+    );
     let next = first["next"].as_str().unwrap().to_string();
-    let second: serde_json::Value = app.call("feed", Some(&bakker), &[("cursor", next)]).await.json().await.unwrap();
+    let second: serde_json::Value = app
+        .call("feed", Some(&bakker), &[("cursor", next)])
+        .await
+        .json()
+        .await
+        .unwrap();
     let more = second["posts"].as_array().unwrap();
     assert!(!more.is_empty());
     let first_ids: Vec<_> = posts.iter().map(|p| p["id"].as_i64().unwrap()).collect();
-    assert!(more.iter().all(|p| !first_ids.contains(&p["id"].as_i64().unwrap())), "no post twice");
+    assert!(
+        more.iter()
+            .all(|p| !first_ids.contains(&p["id"].as_i64().unwrap())),
+        "no post twice"
+    );
 }
 
 async fn posting_works_as_a_plain_html_form(app: TestApp) {
@@ -115,7 +233,10 @@ async fn posting_works_as_a_plain_html_form(app: TestApp) {
     let login = browser
         .post(app.at("/api/login"))
         .header("accept", "text/html")
-        .form(&[("email", "juf.sanne@regenboog.example"), ("password", common::PASSWORD)])
+        .form(&[
+            ("email", "juf.sanne@regenboog.example"),
+            ("password", common::PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -125,14 +246,25 @@ async fn posting_works_as_a_plain_html_form(app: TestApp) {
         .post(app.at("/api/create_post"))
         .header("accept", "text/html")
         .header("referer", app.at("/bericht/nieuw"))
-        .form(&[("post[body]", "Zonder JavaScript geplaatst".to_string()), ("post[groups][]", g3.to_string())])
+        .form(&[
+            ("post[body]", "Zonder JavaScript geplaatst".to_string()),
+            ("post[groups][]", g3.to_string()),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), 302);
     let location = res.headers()["location"].to_str().unwrap().to_string();
     assert!(location.starts_with("/bericht/"), "{location}");
-    let page = browser.get(app.at(&location)).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    let page = browser
+        .get(app.at(&location))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Zonder JavaScript geplaatst"));
 }
 

@@ -70,7 +70,11 @@ pub async fn logout() -> Result<(), AppError> {
             if let Some(token) = ctx::current_token().await? {
                 auth::end_session(&state.db, &token).await?;
             }
-            ctx::set_cookie(&auth::session_cookie(None, 0, state.settings.secure_cookies()));
+            ctx::set_cookie(&auth::session_cookie(
+                None,
+                0,
+                state.settings.secure_cookies(),
+            ));
             leptos_axum::redirect("/inloggen");
             Ok(())
         }
@@ -85,7 +89,11 @@ pub async fn logout_everywhere() -> Result<(), AppError> {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
             auth::end_all_sessions(&state.db, actor.user_id).await?;
-            ctx::set_cookie(&auth::session_cookie(None, 0, state.settings.secure_cookies()));
+            ctx::set_cookie(&auth::session_cookie(
+                None,
+                0,
+                state.settings.secure_cookies(),
+            ));
             leptos_axum::redirect("/inloggen");
             Ok(())
         }

@@ -28,9 +28,12 @@ impl Email {
         let email = raw.trim().to_lowercase();
         let valid = email.len() <= 254
             && !email.chars().any(char::is_whitespace)
-            && email
-                .split_once('@')
-                .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            });
         if valid {
             Ok(Email(email))
         } else {
@@ -54,11 +57,36 @@ impl std::fmt::Debug for NewPassword {
 }
 
 const COMMON_PASSWORDS: &[&str] = &[
-    "1234567890", "12345678910", "0123456789", "1111111111", "qwertyuiop", "password12",
-    "password123", "wachtwoord", "wachtwoord1", "wachtwoord12", "wachtwoord123", "welkom1234",
-    "welkom12345", "iloveyou12", "qwerty1234", "abcdefghij", "a1b2c3d4e5", "1q2w3e4r5t",
-    "kring-demo", "kringkring", "voetbal123", "zomer20252", "00000000000", "9876543210",
-    "passw0rd12", "letmein123", "administrator", "geheim1234", "azertyuiop", "1234qwerty",
+    "1234567890",
+    "12345678910",
+    "0123456789",
+    "1111111111",
+    "qwertyuiop",
+    "password12",
+    "password123",
+    "wachtwoord",
+    "wachtwoord1",
+    "wachtwoord12",
+    "wachtwoord123",
+    "welkom1234",
+    "welkom12345",
+    "iloveyou12",
+    "qwerty1234",
+    "abcdefghij",
+    "a1b2c3d4e5",
+    "1q2w3e4r5t",
+    "kring-demo",
+    "kringkring",
+    "voetbal123",
+    "zomer20252",
+    "00000000000",
+    "9876543210",
+    "passw0rd12",
+    "letmein123",
+    "administrator",
+    "geheim1234",
+    "azertyuiop",
+    "1234qwerty",
 ];
 
 impl NewPassword {
@@ -74,7 +102,10 @@ impl NewPassword {
             return Err(AppError::validation("password", "password_common"));
         }
         if raw != confirm {
-            return Err(AppError::validation("password_confirm", "password_mismatch"));
+            return Err(AppError::validation(
+                "password_confirm",
+                "password_mismatch",
+            ));
         }
         Ok(NewPassword(raw.to_string()))
     }
@@ -118,7 +149,10 @@ mod tests {
 
     #[test]
     fn email_is_normalised_and_checked() {
-        assert_eq!(Email::parse("  Ouder@School.NL ").unwrap().as_str(), "ouder@school.nl");
+        assert_eq!(
+            Email::parse("  Ouder@School.NL ").unwrap().as_str(),
+            "ouder@school.nl"
+        );
         for bad in ["", "geen-at", "@school.nl", "a@b", "a b@school.nl", "a@.nl"] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
@@ -135,7 +169,10 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_required() {
-        assert_eq!(parse_name("  Anna   de  Vries ", "name").unwrap(), "Anna de Vries");
+        assert_eq!(
+            parse_name("  Anna   de  Vries ", "name").unwrap(),
+            "Anna de Vries"
+        );
         assert!(parse_name("   ", "name").is_err());
     }
 }

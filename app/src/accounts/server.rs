@@ -68,7 +68,9 @@ pub struct ResetJob {
 /// Queues a reset mail if the address belongs to an active account; the answer is the same either way.
 pub async fn request_reset(state: &AppState, ip: IpAddr, email: &str) -> Result<(), AppError> {
     state.throttle.check_ip(ip)?;
-    let Ok(email) = Email::parse(email) else { return Ok(()) };
+    let Ok(email) = Email::parse(email) else {
+        return Ok(());
+    };
     state.throttle.check_account(email.as_str())?;
     let user: Option<(i64,)> = with_db!(&state.db, |pool| sqlx::query_as(
         "SELECT id FROM users WHERE email = $1 AND active = TRUE"
@@ -79,7 +81,13 @@ pub async fn request_reset(state: &AppState, ip: IpAddr, email: &str) -> Result<
     if let Some((user_id,)) = user {
         // One reset mail per account per minute at most.
         let key = format!("reset:{user_id}:{}", now() / 60);
-        jobs::enqueue(&state.db, "mail.password_reset", &ResetJob { user_id }, &key).await?;
+        jobs::enqueue(
+            &state.db,
+            "mail.password_reset",
+            &ResetJob { user_id },
+            &key,
+        )
+        .await?;
         state.jobs_wake.notify_one();
     }
     Ok(())
@@ -140,28 +148,36 @@ pub enum Grant {
 }
 
 async fn existing_user(db: &Db, email: &Email) -> Result<Option<i64>, AppError> {
-    let row: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as("SELECT id FROM users WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(pool)
-        .await)?;
+    let row: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT id FROM users WHERE email = $1"
+    )
+    .bind(email.as_str())
+    .fetch_optional(pool)
+    .await)?;
     Ok(row.map(|r| r.0))
 }
 
 async fn apply_grant(db: &Db, user_id: i64, school_id: i64, grant: &Grant) -> Result<(), AppError> {
     match grant {
-        Grant::Guardian { pupil_id } => with_db!(db, |pool| sqlx::query(
+        Grant::Guardian { pupil_id } => {
+            with_db!(db, |pool| {
+                sqlx::query(
             "INSERT INTO guardianships (pupil_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
         )
         .bind(pupil_id)
         .bind(user_id)
-        .execute(pool).await.map(|r| r.rows_affected()))?,
-        Grant::Staff { role } => with_db!(db, |pool| sqlx::query(
+        .execute(pool).await.map(|r| r.rows_affected())
+            })?
+        }
+        Grant::Staff { role } => with_db!(db, |pool| {
+            sqlx::query(
             "INSERT INTO staff_roles (user_id, school_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
         )
         .bind(user_id)
         .bind(school_id)
         .bind(role)
-        .execute(pool).await.map(|r| r.rows_affected()))?,
+        .execute(pool).await.map(|r| r.rows_affected())
+        })?,
     };
     Ok(())
 }
@@ -191,7 +207,8 @@ pub async fn invite(
     };
     let at = now();
     // The real token is made when the mail is sent; until then the row holds an unusable hash.
-    let (invitation_id,): (i64,) = with_db!(db, |pool| sqlx::query_as(
+    let (invitation_id,): (i64,) = with_db!(db, |pool| {
+        sqlx::query_as(
         "INSERT INTO invitations (token_hash, email, name, kind, school_id, role, pupil_id, invited_by, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id"
     )
@@ -206,9 +223,16 @@ pub async fn invite(
     .bind(at)
     .bind(at + INVITE_SECS)
     .fetch_one(pool)
-    .await)?;
+    .await
+    })?;
     let key = format!("invite:{invitation_id}");
-    jobs::enqueue(db, "mail.invitation", &InvitationJob { invitation_id }, &key).await?;
+    jobs::enqueue(
+        db,
+        "mail.invitation",
+        &InvitationJob { invitation_id },
+        &key,
+    )
+    .await?;
     state.jobs_wake.notify_one();
     Ok(InviteOutcome::Invited)
 }
@@ -238,7 +262,11 @@ async fn open_invitation(db: &Db, token: &str) -> Result<InvitationRow, AppError
     .ok_or(AppError::NotFound)
 }
 
-pub async fn invitation_info(state: &AppState, ip: IpAddr, token: &str) -> Result<InvitationInfo, AppError> {
+pub async fn invitation_info(
+    state: &AppState,
+    ip: IpAddr,
+    token: &str,
+) -> Result<InvitationInfo, AppError> {
     state.throttle.check_ip(ip)?;
     let inv = open_invitation(&state.db, token).await?;
     Ok(InvitationInfo {
@@ -266,7 +294,9 @@ pub async fn accept_invitation(
     )
     .bind(inv.id)
     .bind(at)
-    .execute(pool).await.map(|r| r.rows_affected()))?;
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
     if used != 1 {
         return Err(AppError::NotFound);
     }
@@ -274,7 +304,8 @@ pub async fn accept_invitation(
     let user_id = match existing_user(db, &email).await? {
         Some(id) => id,
         None => {
-            let (id,): (i64,) = with_db!(db, |pool| sqlx::query_as(
+            let (id,): (i64,) = with_db!(db, |pool| {
+                sqlx::query_as(
                 "INSERT INTO users (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
             )
             .bind(email.as_str())
@@ -282,7 +313,8 @@ pub async fn accept_invitation(
             .bind(&hash)
             .bind(at)
             .fetch_one(pool)
-            .await)?;
+            .await
+            })?;
             id
         }
     };
@@ -303,9 +335,13 @@ pub async fn set_locale(db: &Db, actor: &Actor, locale: &str) -> Result<(), AppE
     if !["nl", "en"].contains(&locale) {
         return Err(AppError::validation("locale", "invalid_form"));
     }
-    with_db!(db, |pool| sqlx::query("UPDATE users SET locale = $2 WHERE id = $1")
-        .bind(actor.user_id)
-        .bind(locale)
-        .execute(pool).await.map(|r| r.rows_affected()))?;
+    with_db!(db, |pool| sqlx::query(
+        "UPDATE users SET locale = $2 WHERE id = $1"
+    )
+    .bind(actor.user_id)
+    .bind(locale)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }

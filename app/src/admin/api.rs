@@ -2,9 +2,9 @@
 use leptos::prelude::*;
 
 use super::model::{PupilDetail, SchoolDetail, SchoolSummary};
-use crate::{accounts::model::InviteOutcome, error::AppError};
 #[cfg(feature = "ssr")]
 use crate::server::ctx;
+use crate::{accounts::model::InviteOutcome, error::AppError};
 
 #[server(endpoint = "admin_schools")]
 pub async fn schools() -> Result<Vec<SchoolSummary>, AppError> {
@@ -50,7 +50,8 @@ pub async fn create_group(school_id: i64, name: String, kind: String) -> Result<
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            let id = super::server::create_group(&state.db, &actor, school_id, &name, &kind).await?;
+            let id =
+                super::server::create_group(&state.db, &actor, school_id, &name, &kind).await?;
             leptos_axum::redirect(&format!("/beheer/school/{school_id}"));
             Ok(id)
         }
@@ -111,12 +112,17 @@ pub async fn place_pupil(pupil_id: i64, group_id: i64) -> Result<(), AppError> {
 }
 
 #[server(endpoint = "invite_guardian")]
-pub async fn invite_guardian(pupil_id: i64, name: String, email: String) -> Result<InviteOutcome, AppError> {
+pub async fn invite_guardian(
+    pupil_id: i64,
+    name: String,
+    email: String,
+) -> Result<InviteOutcome, AppError> {
     ctx::reply(
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            let outcome = super::server::invite_guardian(&state, &actor, pupil_id, &name, &email).await?;
+            let outcome =
+                super::server::invite_guardian(&state, &actor, pupil_id, &name, &email).await?;
             leptos_axum::redirect(&format!("/beheer/leerling/{pupil_id}?uitgenodigd=1"));
             Ok(outcome)
         }
@@ -125,12 +131,19 @@ pub async fn invite_guardian(pupil_id: i64, name: String, email: String) -> Resu
 }
 
 #[server(endpoint = "invite_staff")]
-pub async fn invite_staff(school_id: i64, name: String, email: String, role: String) -> Result<InviteOutcome, AppError> {
+pub async fn invite_staff(
+    school_id: i64,
+    name: String,
+    email: String,
+    role: String,
+) -> Result<InviteOutcome, AppError> {
     ctx::reply(
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            let outcome = super::server::invite_staff(&state, &actor, school_id, &name, &email, &role).await?;
+            let outcome =
+                super::server::invite_staff(&state, &actor, school_id, &name, &email, &role)
+                    .await?;
             leptos_axum::redirect(&format!("/beheer/school/{school_id}?uitgenodigd=1"));
             Ok(outcome)
         }
@@ -139,12 +152,17 @@ pub async fn invite_staff(school_id: i64, name: String, email: String, role: Str
 }
 
 #[server(endpoint = "admin_guardian_access")]
-pub async fn set_guardian_access(pupil_id: i64, user_id: i64, no_access: bool) -> Result<(), AppError> {
+pub async fn set_guardian_access(
+    pupil_id: i64,
+    user_id: i64,
+    no_access: bool,
+) -> Result<(), AppError> {
     ctx::reply(
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            super::server::set_guardian_access(&state.db, &actor, pupil_id, user_id, no_access).await?;
+            super::server::set_guardian_access(&state.db, &actor, pupil_id, user_id, no_access)
+                .await?;
             leptos_axum::redirect(&format!("/beheer/leerling/{pupil_id}"));
             Ok(())
         }
@@ -153,7 +171,12 @@ pub async fn set_guardian_access(pupil_id: i64, user_id: i64, no_access: bool) -
 }
 
 #[server(endpoint = "admin_group_staff")]
-pub async fn set_group_staff(school_id: i64, group_id: i64, user_id: i64, member: bool) -> Result<(), AppError> {
+pub async fn set_group_staff(
+    school_id: i64,
+    group_id: i64,
+    user_id: i64,
+    member: bool,
+) -> Result<(), AppError> {
     ctx::reply(
         async {
             let state = ctx::state()?;
@@ -174,7 +197,11 @@ pub async fn set_user_active(user_id: i64, active: bool, back: String) -> Result
             let actor = ctx::actor().await?;
             super::server::set_user_active(&state.db, &actor, user_id, active).await?;
             // Only ever redirect within Kring.
-            let back = if back.starts_with("/beheer/") { back } else { "/beheer".to_string() };
+            let back = if back.starts_with("/beheer/") {
+                back
+            } else {
+                "/beheer".to_string()
+            };
             leptos_axum::redirect(&back);
             Ok(())
         }

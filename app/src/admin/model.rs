@@ -155,7 +155,10 @@ mod tests {
     #[test]
     fn dates_are_iso_or_empty() {
         assert_eq!(parse_date("").unwrap(), None);
-        assert_eq!(parse_date("2018-03-09").unwrap().as_deref(), Some("2018-03-09"));
+        assert_eq!(
+            parse_date("2018-03-09").unwrap().as_deref(),
+            Some("2018-03-09")
+        );
         assert!(parse_date("9-3-2018").is_err());
         assert!(parse_date("2018-13-01").is_err());
     }

@@ -44,13 +44,15 @@ fn manage(actor: &Actor, school_id: i64) -> Result<(), AppError> {
 }
 
 pub async fn schools(db: &Db, actor: &Actor) -> Result<Vec<SchoolSummary>, AppError> {
-    let rows: Vec<SchoolSummary> = with_db!(db, |pool| sqlx::query_as(
+    let rows: Vec<SchoolSummary> = with_db!(db, |pool| {
+        sqlx::query_as(
         "SELECT id, name FROM schools WHERE $1 = TRUE OR id IN (SELECT school_id FROM staff_roles WHERE user_id = $2) ORDER BY name"
     )
     .bind(actor.is_admin)
     .bind(actor.user_id)
     .fetch_all(pool)
-    .await)?;
+    .await
+    })?;
     Ok(rows)
 }
 
@@ -88,30 +90,35 @@ pub async fn create_school(db: &Db, actor: &Actor, name: &str) -> Result<i64, Ap
 pub async fn current_year(db: &Db, school_id: i64) -> Result<YearView, AppError> {
     let (name, starts, ends) = current_school_year();
     let find = || async {
-        with_db!(db, |pool| sqlx::query_as::<_, YearView>(
+        with_db!(db, |pool| {
+            sqlx::query_as::<_, YearView>(
             "SELECT id, name, starts_on, ends_on FROM school_years WHERE school_id = $1 AND name = $2"
         )
         .bind(school_id)
         .bind(&name)
         .fetch_optional(pool)
-        .await)
+        .await
+        })
     };
     if let Some(year) = find().await? {
         return Ok(year);
     }
-    with_db!(db, |pool| sqlx::query(
+    with_db!(db, |pool| {
+        sqlx::query(
         "INSERT INTO school_years (school_id, name, starts_on, ends_on) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"
     )
     .bind(school_id)
     .bind(&name)
     .bind(&starts)
     .bind(&ends)
-    .execute(pool).await.map(|r| r.rows_affected()))?;
+    .execute(pool).await.map(|r| r.rows_affected())
+    })?;
     find().await?.ok_or(AppError::Internal)
 }
 
 async fn groups_of(db: &Db, school_id: i64, year_id: i64) -> Result<Vec<GroupView>, AppError> {
-    let rows: Vec<GroupView> = with_db!(db, |pool| sqlx::query_as(
+    let rows: Vec<GroupView> = with_db!(db, |pool| {
+        sqlx::query_as(
         "SELECT g.id, g.name, g.kind, \
                 (SELECT COUNT(*) FROM placements pl WHERE pl.group_id = g.id) AS pupil_count \
          FROM groups g WHERE g.school_id = $1 AND (g.school_year_id = $2 OR g.school_year_id IS NULL) \
@@ -120,20 +127,28 @@ async fn groups_of(db: &Db, school_id: i64, year_id: i64) -> Result<Vec<GroupVie
     .bind(school_id)
     .bind(year_id)
     .fetch_all(pool)
-    .await)?;
+    .await
+    })?;
     Ok(rows)
 }
 
-pub async fn school_detail(db: &Db, actor: &Actor, school_id: i64) -> Result<SchoolDetail, AppError> {
+pub async fn school_detail(
+    db: &Db,
+    actor: &Actor,
+    school_id: i64,
+) -> Result<SchoolDetail, AppError> {
     let level = access(actor, school_id)?;
-    let school: SchoolSummary = with_db!(db, |pool| sqlx::query_as("SELECT id, name FROM schools WHERE id = $1")
-        .bind(school_id)
-        .fetch_optional(pool)
-        .await)?
+    let school: SchoolSummary = with_db!(db, |pool| sqlx::query_as(
+        "SELECT id, name FROM schools WHERE id = $1"
+    )
+    .bind(school_id)
+    .fetch_optional(pool)
+    .await)?
     .ok_or(AppError::NotFound)?;
     let year = current_year(db, school_id).await?;
     let groups = groups_of(db, school_id, year.id).await?;
-    let pupils: Vec<PupilRow> = with_db!(db, |pool| sqlx::query_as(
+    let pupils: Vec<PupilRow> = with_db!(db, |pool| {
+        sqlx::query_as(
         "SELECT p.id, p.first_name, p.last_name, g.id AS group_id, g.name AS group_name FROM pupils p \
          LEFT JOIN placements pl ON pl.pupil_id = p.id AND pl.school_year_id = $2 \
          LEFT JOIN groups g ON g.id = pl.group_id \
@@ -142,7 +157,8 @@ pub async fn school_detail(db: &Db, actor: &Actor, school_id: i64) -> Result<Sch
     .bind(school_id)
     .bind(year.id)
     .fetch_all(pool)
-    .await)?;
+    .await
+    })?;
     let staff: Vec<StaffRow> = with_db!(db, |pool| sqlx::query_as(
         "SELECT u.id AS user_id, u.name, u.email, sr.role, u.active FROM staff_roles sr \
          JOIN users u ON u.id = sr.user_id WHERE sr.school_id = $1 ORDER BY u.name, sr.role"
@@ -150,12 +166,14 @@ pub async fn school_detail(db: &Db, actor: &Actor, school_id: i64) -> Result<Sch
     .bind(school_id)
     .fetch_all(pool)
     .await)?;
-    let group_staff: Vec<GroupStaff> = with_db!(db, |pool| sqlx::query_as(
+    let group_staff: Vec<GroupStaff> = with_db!(db, |pool| {
+        sqlx::query_as(
         "SELECT gs.group_id, gs.user_id FROM group_staff gs JOIN groups g ON g.id = gs.group_id WHERE g.school_id = $1"
     )
     .bind(school_id)
     .fetch_all(pool)
-    .await)?;
+    .await
+    })?;
     Ok(SchoolDetail {
         school,
         year,
@@ -167,7 +185,13 @@ pub async fn school_detail(db: &Db, actor: &Actor, school_id: i64) -> Result<Sch
     })
 }
 
-pub async fn create_group(db: &Db, actor: &Actor, school_id: i64, name: &str, kind: &str) -> Result<i64, AppError> {
+pub async fn create_group(
+    db: &Db,
+    actor: &Actor,
+    school_id: i64,
+    name: &str,
+    kind: &str,
+) -> Result<i64, AppError> {
     manage(actor, school_id)?;
     let name = parse_label(name, "name")?;
     let year_id = match kind {
@@ -211,7 +235,12 @@ pub struct NewPupil {
     pub group_id: i64,
 }
 
-pub async fn add_pupil(db: &Db, actor: &Actor, school_id: i64, input: NewPupil) -> Result<i64, AppError> {
+pub async fn add_pupil(
+    db: &Db,
+    actor: &Actor,
+    school_id: i64,
+    input: NewPupil,
+) -> Result<i64, AppError> {
     manage(actor, school_id)?;
     let first = parse_name(&input.first_name, "first_name")?;
     let last = parse_name(&input.last_name, "last_name")?;
@@ -228,28 +257,37 @@ pub async fn add_pupil(db: &Db, actor: &Actor, school_id: i64, input: NewPupil) 
         .bind(now())
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query("INSERT INTO placements (pupil_id, school_year_id, group_id) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(year_id)
-            .bind(input.group_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO placements (pupil_id, school_year_id, group_id) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(year_id)
+        .bind(input.group_id)
+        .execute(&mut *tx)
+        .await?;
         id
     });
     Ok(id)
 }
 
 async fn pupil_school(db: &Db, pupil_id: i64) -> Result<i64, AppError> {
-    let row: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as("SELECT school_id FROM pupils WHERE id = $1")
-        .bind(pupil_id)
-        .fetch_optional(pool)
-        .await)?;
+    let row: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT school_id FROM pupils WHERE id = $1"
+    )
+    .bind(pupil_id)
+    .fetch_optional(pool)
+    .await)?;
     row.map(|r| r.0).ok_or(AppError::NotFound)
 }
 
 /// Places a pupil in a class group for that group's school year, replacing an earlier placement in
 /// the same year. Access follows at once: membership is derived from this row.
-pub async fn place_pupil(db: &Db, actor: &Actor, pupil_id: i64, group_id: i64) -> Result<(), AppError> {
+pub async fn place_pupil(
+    db: &Db,
+    actor: &Actor,
+    pupil_id: i64,
+    group_id: i64,
+) -> Result<(), AppError> {
     let school_id = pupil_school(db, pupil_id).await?;
     manage(actor, school_id)?;
     let year_id = class_group(db, school_id, group_id).await?;
@@ -260,7 +298,9 @@ pub async fn place_pupil(db: &Db, actor: &Actor, pupil_id: i64, group_id: i64) -
     .bind(pupil_id)
     .bind(year_id)
     .bind(group_id)
-    .execute(pool).await.map(|r| r.rows_affected()))?;
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -268,7 +308,8 @@ pub async fn pupil_detail(db: &Db, actor: &Actor, pupil_id: i64) -> Result<Pupil
     let school_id = pupil_school(db, pupil_id).await?;
     let level = access(actor, school_id)?;
     let year = current_year(db, school_id).await?;
-    let pupil: PupilRow = with_db!(db, |pool| sqlx::query_as(
+    let pupil: PupilRow = with_db!(db, |pool| {
+        sqlx::query_as(
         "SELECT p.id, p.first_name, p.last_name, g.id AS group_id, g.name AS group_name FROM pupils p \
          LEFT JOIN placements pl ON pl.pupil_id = p.id AND pl.school_year_id = $2 \
          LEFT JOIN groups g ON g.id = pl.group_id WHERE p.id = $1"
@@ -276,18 +317,24 @@ pub async fn pupil_detail(db: &Db, actor: &Actor, pupil_id: i64) -> Result<Pupil
     .bind(pupil_id)
     .bind(year.id)
     .fetch_one(pool)
+    .await
+    })?;
+    let school: SchoolSummary = with_db!(db, |pool| sqlx::query_as(
+        "SELECT id, name FROM schools WHERE id = $1"
+    )
+    .bind(school_id)
+    .fetch_one(pool)
     .await)?;
-    let school: SchoolSummary = with_db!(db, |pool| sqlx::query_as("SELECT id, name FROM schools WHERE id = $1")
-        .bind(school_id)
-        .fetch_one(pool)
-        .await)?;
-    let guardians: Vec<GuardianLink> = with_db!(db, |pool| sqlx::query_as(
+    let guardians: Vec<GuardianLink> =
+        with_db!(db, |pool| {
+            sqlx::query_as(
         "SELECT u.id AS user_id, u.name, u.email, gs.no_access, u.active FROM guardianships gs \
          JOIN users u ON u.id = gs.user_id WHERE gs.pupil_id = $1 ORDER BY u.name"
     )
     .bind(pupil_id)
     .fetch_all(pool)
-    .await)?;
+    .await
+        })?;
     let groups = groups_of(db, school_id, year.id)
         .await?
         .into_iter()
@@ -312,9 +359,21 @@ pub async fn invite_guardian(
 ) -> Result<InviteOutcome, AppError> {
     let school_id = pupil_school(&state.db, pupil_id).await?;
     if !actor.is_staff_of(school_id) {
-        return Err(if actor.is_admin { AppError::Forbidden } else { AppError::NotFound });
+        return Err(if actor.is_admin {
+            AppError::Forbidden
+        } else {
+            AppError::NotFound
+        });
     }
-    invite(state, actor, school_id, name, email, Grant::Guardian { pupil_id }).await
+    invite(
+        state,
+        actor,
+        school_id,
+        name,
+        email,
+        Grant::Guardian { pupil_id },
+    )
+    .await
 }
 
 /// Admins and directie invite staff.
@@ -328,18 +387,38 @@ pub async fn invite_staff(
 ) -> Result<InviteOutcome, AppError> {
     manage(actor, school_id)?;
     let role = StaffRole::parse(role)?;
-    invite(state, actor, school_id, name, email, Grant::Staff { role: role.as_str().to_string() }).await
+    invite(
+        state,
+        actor,
+        school_id,
+        name,
+        email,
+        Grant::Staff {
+            role: role.as_str().to_string(),
+        },
+    )
+    .await
 }
 
 /// Marks a guardian link "no access" (e.g. a court decision) or lifts it.
-pub async fn set_guardian_access(db: &Db, actor: &Actor, pupil_id: i64, user_id: i64, no_access: bool) -> Result<(), AppError> {
+pub async fn set_guardian_access(
+    db: &Db,
+    actor: &Actor,
+    pupil_id: i64,
+    user_id: i64,
+    no_access: bool,
+) -> Result<(), AppError> {
     let school_id = pupil_school(db, pupil_id).await?;
     manage(actor, school_id)?;
-    let done = with_db!(db, |pool| sqlx::query("UPDATE guardianships SET no_access = $3 WHERE pupil_id = $1 AND user_id = $2")
-        .bind(pupil_id)
-        .bind(user_id)
-        .bind(no_access)
-        .execute(pool).await.map(|r| r.rows_affected()))?;
+    let done = with_db!(db, |pool| sqlx::query(
+        "UPDATE guardianships SET no_access = $3 WHERE pupil_id = $1 AND user_id = $2"
+    )
+    .bind(pupil_id)
+    .bind(user_id)
+    .bind(no_access)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
     if done == 0 {
         return Err(AppError::NotFound);
     }
@@ -347,11 +426,19 @@ pub async fn set_guardian_access(db: &Db, actor: &Actor, pupil_id: i64, user_id:
 }
 
 /// Adds or removes a staff member of the school to or from one of its groups.
-pub async fn set_group_staff(db: &Db, actor: &Actor, group_id: i64, user_id: i64, member: bool) -> Result<(), AppError> {
-    let row: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as("SELECT school_id FROM groups WHERE id = $1")
-        .bind(group_id)
-        .fetch_optional(pool)
-        .await)?;
+pub async fn set_group_staff(
+    db: &Db,
+    actor: &Actor,
+    group_id: i64,
+    user_id: i64,
+    member: bool,
+) -> Result<(), AppError> {
+    let row: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT school_id FROM groups WHERE id = $1"
+    )
+    .bind(group_id)
+    .fetch_optional(pool)
+    .await)?;
     let school_id = row.ok_or(AppError::NotFound)?.0;
     manage(actor, school_id)?;
     let is_staff: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
@@ -369,18 +456,29 @@ pub async fn set_group_staff(db: &Db, actor: &Actor, group_id: i64, user_id: i64
     } else {
         "DELETE FROM group_staff WHERE group_id = $1 AND user_id = $2"
     };
-    with_db!(db, |pool| sqlx::query(sql).bind(group_id).bind(user_id).execute(pool).await.map(|r| r.rows_affected()))?;
+    with_db!(db, |pool| sqlx::query(sql)
+        .bind(group_id)
+        .bind(user_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Deactivates or reactivates an account. Admins may do so for anyone; directie for people linked to
 /// their school. Deactivation ends the person's sessions at once.
-pub async fn set_user_active(db: &Db, actor: &Actor, user_id: i64, active: bool) -> Result<(), AppError> {
+pub async fn set_user_active(
+    db: &Db,
+    actor: &Actor,
+    user_id: i64,
+    active: bool,
+) -> Result<(), AppError> {
     if user_id == actor.user_id {
         return Err(AppError::validation("user_id", "cannot_deactivate_self"));
     }
     if !actor.is_admin {
-        let linked: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
+        let linked: Option<(i64,)> = with_db!(db, |pool| {
+            sqlx::query_as(
             "SELECT sr.school_id FROM staff_roles sr WHERE sr.user_id = $1 AND sr.school_id IN \
                (SELECT school_id FROM staff_roles WHERE user_id = $2 AND role = 'directie') \
              UNION SELECT p.school_id FROM guardianships gs JOIN pupils p ON p.id = gs.pupil_id \
@@ -390,7 +488,8 @@ pub async fn set_user_active(db: &Db, actor: &Actor, user_id: i64, active: bool)
         .bind(user_id)
         .bind(actor.user_id)
         .fetch_optional(pool)
-        .await)?;
+        .await
+        })?;
         if linked.is_none() {
             return Err(AppError::NotFound);
         }

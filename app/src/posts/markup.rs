@@ -13,7 +13,18 @@ pub fn render(markdown: &str) -> String {
 
 fn sanitize(html: &str) -> String {
     let tags: HashSet<&str> = [
-        "p", "br", "strong", "b", "em", "i", "ul", "ol", "li", "a", "del", "blockquote",
+        "p",
+        "br",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "del",
+        "blockquote",
     ]
     .into_iter()
     .collect();
@@ -49,7 +60,17 @@ mod tests {
     fn xs01_no_payload_from_the_xss_corpus_survives() {
         for payload in XSS {
             let out = render(payload).to_lowercase();
-            for bad in ["<script", "onerror", "onload", "ontoggle", "javascript:", "<iframe", "<svg", "style=", "data:text"] {
+            for bad in [
+                "<script",
+                "onerror",
+                "onload",
+                "ontoggle",
+                "javascript:",
+                "<iframe",
+                "<svg",
+                "style=",
+                "data:text",
+            ] {
                 assert!(!out.contains(bad), "{payload:?} left {bad:?} in {out:?}");
             }
         }

@@ -15,7 +15,8 @@ use crate::{
     with_db, with_tx,
 };
 
-const POST_COLUMNS: &str = "p.id, p.school_id, p.author_id, u.name AS author_name, p.title, p.body, \
+const POST_COLUMNS: &str =
+    "p.id, p.school_id, p.author_id, u.name AS author_name, p.title, p.body, \
      p.urgent, p.pinned, p.created_at, p.updated_at";
 
 /// The feed of every group the actor may see, newest first.
@@ -317,16 +318,25 @@ pub async fn delete(db: &Db, actor: &Actor, post_id: i64) -> Result<(), AppError
 }
 
 /// Staff who may post to one of the post's groups may pin or unpin it.
-pub async fn set_pinned(db: &Db, actor: &Actor, post_id: i64, pinned: bool) -> Result<(), AppError> {
+pub async fn set_pinned(
+    db: &Db,
+    actor: &Actor,
+    post_id: i64,
+    pinned: bool,
+) -> Result<(), AppError> {
     let post = get(db, actor, post_id).await?;
     let allowed = postable_groups(db, actor).await?;
     if !post.groups.iter().any(|g| allowed.contains(&g.id)) {
         return Err(AppError::Forbidden);
     }
-    with_db!(db, |pool| sqlx::query("UPDATE posts SET pinned = $2 WHERE id = $1")
-        .bind(post_id)
-        .bind(pinned)
-        .execute(pool).await.map(|r| r.rows_affected()))?;
+    with_db!(db, |pool| sqlx::query(
+        "UPDATE posts SET pinned = $2 WHERE id = $1"
+    )
+    .bind(post_id)
+    .bind(pinned)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 

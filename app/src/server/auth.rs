@@ -99,14 +99,16 @@ pub async fn load_actor(db: &Db, user_id: i64) -> Result<Option<Actor>, AppError
 pub async fn start_session(db: &Db, actor: &Actor) -> Result<String, AppError> {
     let token = secrets::new_token();
     let at = now();
-    with_db!(db, |pool| sqlx::query(
+    with_db!(db, |pool| {
+        sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)"
     )
     .bind(secrets::hash_token(&token))
     .bind(actor.user_id)
     .bind(at)
     .bind(at + actor.session_secs())
-    .execute(pool).await.map(|r| r.rows_affected()))?;
+    .execute(pool).await.map(|r| r.rows_affected())
+    })?;
     Ok(token)
 }
 
@@ -122,8 +124,12 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<Option<Actor>, AppErr
     .bind(at)
     .fetch_optional(pool)
     .await)?;
-    let Some((user_id, last_seen)) = row else { return Ok(None) };
-    let Some(actor) = load_actor(db, user_id).await? else { return Ok(None) };
+    let Some((user_id, last_seen)) = row else {
+        return Ok(None);
+    };
+    let Some(actor) = load_actor(db, user_id).await? else {
+        return Ok(None);
+    };
     if at - last_seen > HOUR {
         with_db!(db, |pool| sqlx::query(
             "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3"
@@ -131,22 +137,32 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<Option<Actor>, AppErr
         .bind(at)
         .bind(at + actor.session_secs())
         .bind(&hash)
-        .execute(pool).await.map(|r| r.rows_affected()))?;
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
     }
     Ok(Some(actor))
 }
 
 pub async fn end_session(db: &Db, token: &str) -> Result<(), AppError> {
-    with_db!(db, |pool| sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-        .bind(secrets::hash_token(token))
-        .execute(pool).await.map(|r| r.rows_affected()))?;
+    with_db!(db, |pool| sqlx::query(
+        "DELETE FROM sessions WHERE id_hash = $1"
+    )
+    .bind(secrets::hash_token(token))
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 pub async fn end_all_sessions(db: &Db, user_id: i64) -> Result<(), AppError> {
-    with_db!(db, |pool| sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(pool).await.map(|r| r.rows_affected()))?;
+    with_db!(db, |pool| sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1"
+    )
+    .bind(user_id)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 

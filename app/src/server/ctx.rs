@@ -63,7 +63,11 @@ pub async fn client_ip() -> Result<IpAddr, AppError> {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
         .unwrap_or(IpAddr::from([127, 0, 0, 1]));
-    Ok(resolve_client_ip(peer, &parts.headers, &state.settings.trusted_proxies))
+    Ok(resolve_client_ip(
+        peer,
+        &parts.headers,
+        &state.settings.trusted_proxies,
+    ))
 }
 
 pub fn resolve_client_ip(peer: IpAddr, headers: &http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
@@ -102,7 +106,9 @@ pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
             return result;
         }
         if let Some(res) = use_context::<ResponseOptions>() {
-            res.set_status(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+            res.set_status(
+                StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            );
             if let AppError::RateLimited { retry_after } = err {
                 if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
                     res.insert_header(header::RETRY_AFTER, v);

@@ -97,7 +97,11 @@ impl Db {
     }
 
     pub async fn ping(&self) -> bool {
-        with_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|r| r.rows_affected())).is_ok()
+        with_db!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))
+        .is_ok()
     }
 
     pub fn backend(&self) -> &'static str {

@@ -37,7 +37,8 @@ pub async fn enqueue<T: Serialize>(
 ) -> Result<(), AppError> {
     let payload = serde_json::to_string(payload).map_err(|_| AppError::Internal)?;
     let at = now();
-    with_db!(db, |pool| sqlx::query(
+    with_db!(db, |pool| {
+        sqlx::query(
         "INSERT INTO jobs (kind, payload, idempotency_key, run_at, created_at) VALUES ($1, $2, $3, $4, $4) \
          ON CONFLICT (idempotency_key) DO NOTHING"
     )
@@ -45,14 +46,16 @@ pub async fn enqueue<T: Serialize>(
     .bind(payload)
     .bind(key)
     .bind(at)
-    .execute(pool).await.map(|r| r.rows_affected()))?;
+    .execute(pool).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
 /// Takes the next due job (or one whose lease ran out) and leases it to this runner.
 pub async fn claim(db: &Db) -> Result<Option<Job>, AppError> {
     let at = now();
-    let job = with_db!(db, |pool| sqlx::query_as::<_, Job>(
+    let job = with_db!(db, |pool| {
+        sqlx::query_as::<_, Job>(
         "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $2 \
          WHERE id = (SELECT id FROM jobs \
                      WHERE (status = 'pending' AND run_at <= $1) OR (status = 'running' AND locked_until < $1) \
@@ -63,17 +66,20 @@ pub async fn claim(db: &Db) -> Result<Option<Job>, AppError> {
     .bind(at)
     .bind(at + LEASE_SECS)
     .fetch_optional(pool)
-    .await)?;
+    .await
+    })?;
     Ok(job)
 }
 
 pub async fn complete(db: &Db, id: i64) -> Result<(), AppError> {
-    with_db!(db, |pool| sqlx::query(
+    with_db!(db, |pool| {
+        sqlx::query(
         "UPDATE jobs SET status = 'done', locked_until = NULL, finished_at = $2, last_error = NULL WHERE id = $1"
     )
     .bind(id)
     .bind(now())
-    .execute(pool).await.map(|r| r.rows_affected()))?;
+    .execute(pool).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -85,14 +91,16 @@ pub async fn fail(db: &Db, job: &Job, error: &str) -> Result<(), AppError> {
     } else {
         ("pending", now() + backoff_secs(job.attempts))
     };
-    with_db!(db, |pool| sqlx::query(
+    with_db!(db, |pool| {
+        sqlx::query(
         "UPDATE jobs SET status = $2, run_at = $3, locked_until = NULL, last_error = $4 WHERE id = $1"
     )
     .bind(job.id)
     .bind(status)
     .bind(run_at)
     .bind(error)
-    .execute(pool).await.map(|r| r.rows_affected()))?;
+    .execute(pool).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 
@@ -107,12 +115,15 @@ pub struct QueueCounts {
 }
 
 pub async fn counts(db: &Db) -> Result<QueueCounts, AppError> {
-    let (pending, failed): (i64, i64) = with_db!(db, |pool| sqlx::query_as(
+    let (pending, failed): (i64, i64) =
+        with_db!(db, |pool| {
+            sqlx::query_as(
         "SELECT COALESCE(SUM(CASE WHEN status IN ('pending', 'running') THEN 1 ELSE 0 END), 0), \
                 COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) FROM jobs"
     )
     .fetch_one(pool)
-    .await)?;
+    .await
+        })?;
     Ok(QueueCounts { pending, failed })
 }
 

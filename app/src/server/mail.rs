@@ -26,7 +26,9 @@ impl Mailer {
         let Some(smtp) = &settings.smtp else {
             std::fs::create_dir_all(settings.outbox_dir())
                 .map_err(|e| format!("cannot create the outbox folder: {e}"))?;
-            return Ok(Mailer::Outbox(AsyncFileTransport::new(settings.outbox_dir())));
+            return Ok(Mailer::Outbox(AsyncFileTransport::new(
+                settings.outbox_dir(),
+            )));
         };
         let builder = match smtp.tls.as_str() {
             "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
@@ -44,8 +46,13 @@ impl Mailer {
     }
 
     pub async fn send(&self, from: &str, mail: Mail) -> Result<(), String> {
-        let from: Mailbox = from.parse().map_err(|_| "KRING_MAIL_FROM is not an address".to_string())?;
-        let to: Mailbox = mail.to.parse().map_err(|_| "recipient address is invalid".to_string())?;
+        let from: Mailbox = from
+            .parse()
+            .map_err(|_| "KRING_MAIL_FROM is not an address".to_string())?;
+        let to: Mailbox = mail
+            .to
+            .parse()
+            .map_err(|_| "recipient address is invalid".to_string())?;
         let message = Message::builder()
             .from(from)
             .to(to)
@@ -53,8 +60,16 @@ impl Mailer {
             .multipart(MultiPart::alternative_plain_html(mail.text, mail.html))
             .map_err(|e| format!("cannot build message: {e}"))?;
         match self {
-            Mailer::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| format!("smtp: {e}")),
-            Mailer::Outbox(t) => t.send(message).await.map(|_| ()).map_err(|e| format!("outbox: {e}")),
+            Mailer::Smtp(t) => t
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("smtp: {e}")),
+            Mailer::Outbox(t) => t
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("outbox: {e}")),
         }
     }
 }

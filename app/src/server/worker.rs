@@ -48,7 +48,9 @@ pub async fn run_due(state: &AppState, mailer: &Mailer) -> Result<usize, AppErro
 
 async fn handle(state: &AppState, mailer: &Mailer, job: &Job) -> Result<(), String> {
     let mail = match job.kind.as_str() {
-        "mail.invitation" => invitation_mail(state, job.payload().map_err(|e| e.to_string())?).await,
+        "mail.invitation" => {
+            invitation_mail(state, job.payload().map_err(|e| e.to_string())?).await
+        }
         "mail.password_reset" => reset_mail(state, job.payload().map_err(|e| e.to_string())?).await,
         "mail.linked" => linked_mail(state, job.payload().map_err(|e| e.to_string())?).await,
         other => return Err(format!("unknown job kind {other}")),
@@ -79,21 +81,27 @@ struct InviteRow {
 
 async fn invitation_mail(state: &AppState, job: InvitationJob) -> Result<Option<Mail>, AppError> {
     let db = &state.db;
-    let row: Option<InviteRow> = with_db!(db, |pool| sqlx::query_as(
+    let row: Option<InviteRow> = with_db!(db, |pool| {
+        sqlx::query_as(
         "SELECT i.email, i.name, s.name AS school FROM invitations i JOIN schools s ON s.id = i.school_id \
          WHERE i.id = $1 AND i.used_at IS NULL AND i.expires_at > $2"
     )
     .bind(job.invitation_id)
     .bind(now())
     .fetch_optional(pool)
-    .await)?;
+    .await
+    })?;
     // Used or expired meanwhile: nothing to send.
     let Some(row) = row else { return Ok(None) };
     let token = secrets::new_token();
-    with_db!(db, |pool| sqlx::query("UPDATE invitations SET token_hash = $2 WHERE id = $1")
-        .bind(job.invitation_id)
-        .bind(secrets::hash_token(&token))
-        .execute(pool).await.map(|r| r.rows_affected()))?;
+    with_db!(db, |pool| sqlx::query(
+        "UPDATE invitations SET token_hash = $2 WHERE id = $1"
+    )
+    .bind(job.invitation_id)
+    .bind(secrets::hash_token(&token))
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
     let link = state.settings.link(&format!("/uitnodiging?token={token}"));
     let l = Locale::nl;
     let days = INVITE_SECS / 86400;
@@ -118,18 +126,24 @@ async fn reset_mail(state: &AppState, job: ResetJob) -> Result<Option<Mail>, App
     .bind(job.user_id)
     .fetch_optional(pool)
     .await)?;
-    let Some((email, name, code)) = row else { return Ok(None) };
+    let Some((email, name, code)) = row else {
+        return Ok(None);
+    };
     let token = secrets::new_token();
     let at = now();
-    with_db!(db, |pool| sqlx::query(
+    with_db!(db, |pool| {
+        sqlx::query(
         "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)"
     )
     .bind(secrets::hash_token(&token))
     .bind(job.user_id)
     .bind(at)
     .bind(at + RESET_SECS)
-    .execute(pool).await.map(|r| r.rows_affected()))?;
-    let link = state.settings.link(&format!("/wachtwoord-instellen?token={token}"));
+    .execute(pool).await.map(|r| r.rows_affected())
+    })?;
+    let link = state
+        .settings
+        .link(&format!("/wachtwoord-instellen?token={token}"));
     let l = locale(&code);
     let subject = td_string!(l, mail.reset_subject).to_string();
     let hello = td_string!(l, mail.hello, name = &name).to_string();
@@ -146,14 +160,18 @@ async fn reset_mail(state: &AppState, job: ResetJob) -> Result<Option<Mail>, App
 
 async fn linked_mail(state: &AppState, job: LinkedJob) -> Result<Option<Mail>, AppError> {
     let db = &state.db;
-    let row: Option<(String, String, String, String)> = with_db!(db, |pool| sqlx::query_as(
+    let row: Option<(String, String, String, String)> = with_db!(db, |pool| {
+        sqlx::query_as(
         "SELECT u.email, u.name, u.locale, s.name FROM users u, schools s WHERE u.id = $1 AND s.id = $2 AND u.active = TRUE"
     )
     .bind(job.user_id)
     .bind(job.school_id)
     .fetch_optional(pool)
-    .await)?;
-    let Some((email, name, code, school)) = row else { return Ok(None) };
+    .await
+    })?;
+    let Some((email, name, code, school)) = row else {
+        return Ok(None);
+    };
     let link = state.settings.link("/");
     let l = locale(&code);
     let subject = td_string!(l, mail.linked_subject, school = &school).to_string();

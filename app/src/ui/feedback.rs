@@ -95,7 +95,10 @@ fn ErrorPage(err: AppError) -> impl IntoView {
     let i18n = use_i18n();
     #[cfg(feature = "ssr")]
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
+        res.set_status(
+            http::StatusCode::from_u16(err.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
     }
     view! {
         <section class="card empty">

@@ -41,7 +41,11 @@ pub fn Layout(children: Children) -> impl IntoView {
             };
             let path = location.pathname.get_untracked();
             let item = move |href: &'static str, kind: Icon, label: String| {
-                let current = if href == "/" { path == "/" } else { path.starts_with(href) };
+                let current = if href == "/" {
+                    path == "/"
+                } else {
+                    path.starts_with(href)
+                };
                 view! {
                     <li>
                         <a href=href aria-current=current.then_some("page")>

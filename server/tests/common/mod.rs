@@ -68,7 +68,9 @@ async fn database(backend: Backend, dir: &std::path::Path) -> String {
                 "KRING_TEST_POSTGRES_URL is not set: the PostgreSQL suite must run (scripts/test.sh starts a cluster)",
             );
             let name = format!("kring_test_{}", unique());
-            let admin = sqlx::PgPool::connect(&base).await.expect("connect to KRING_TEST_POSTGRES_URL");
+            let admin = sqlx::PgPool::connect(&base)
+                .await
+                .expect("connect to KRING_TEST_POSTGRES_URL");
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(&admin)
                 .await
@@ -90,7 +92,9 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     let dir = std::env::temp_dir().join(format!("kring-it-{}", unique()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let (smtp, smtp_port) = SmtpSink::start().await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let db_url = database(backend, &dir).await;
     let mut config = Config::from_vars(|k| match k {
@@ -109,7 +113,11 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     server::seed::seed_demo(&db, PASSWORD).await.expect("seed");
     let state = server::app_state(&config, db.clone());
     server::spawn_worker(&state).expect("worker");
-    tokio::spawn(server::serve(listener, state.clone(), std::future::pending()));
+    tokio::spawn(server::serve(
+        listener,
+        state.clone(),
+        std::future::pending(),
+    ));
     TestApp {
         backend,
         url: format!("http://{addr}"),
@@ -136,10 +144,12 @@ impl TestApp {
     }
 
     pub async fn user_id(&self, email: &str) -> i64 {
-        let (id,): (i64,) = app::with_db!(&self.db, |pool| sqlx::query_as("SELECT id FROM users WHERE email = $1")
-            .bind(email)
-            .fetch_one(pool)
-            .await)
+        let (id,): (i64,) = app::with_db!(&self.db, |pool| sqlx::query_as(
+            "SELECT id FROM users WHERE email = $1"
+        )
+        .bind(email)
+        .fetch_one(pool)
+        .await)
         .expect("user");
         id
     }
@@ -147,14 +157,26 @@ impl TestApp {
     /// A fresh session for `email`, minted directly (no password hashing), as a Cookie header value.
     pub async fn session(&self, email: &str) -> String {
         let id = self.user_id(email).await;
-        let actor = auth::load_actor(&self.db, id).await.expect("actor").expect("active user");
-        let token = auth::start_session(&self.db, &actor).await.expect("session");
+        let actor = auth::load_actor(&self.db, id)
+            .await
+            .expect("actor")
+            .expect("active user");
+        let token = auth::start_session(&self.db, &actor)
+            .await
+            .expect("session");
         format!("{}={token}", auth::SESSION_COOKIE)
     }
 
     /// Calls a server function as a script would (JSON answer), with an optional session cookie.
-    pub async fn call(&self, endpoint: &str, cookie: Option<&str>, form: &[(&str, String)]) -> reqwest::Response {
-        let mut req = reqwest::Client::new().post(self.at(&format!("/api/{endpoint}"))).form(form);
+    pub async fn call(
+        &self,
+        endpoint: &str,
+        cookie: Option<&str>,
+        form: &[(&str, String)],
+    ) -> reqwest::Response {
+        let mut req = reqwest::Client::new()
+            .post(self.at(&format!("/api/{endpoint}")))
+            .form(form);
         if let Some(c) = cookie {
             req = req.header("cookie", c);
         }
@@ -171,21 +193,27 @@ impl TestApp {
     }
 
     pub async fn id_of(&self, sql: &str, arg: &str) -> i64 {
-        let (id,): (i64,) = app::with_db!(&self.db, |pool| sqlx::query_as(sql).bind(arg).fetch_one(pool).await)
-            .unwrap_or_else(|e| panic!("{sql} {arg}: {e}"));
+        let (id,): (i64,) = app::with_db!(&self.db, |pool| sqlx::query_as(sql)
+            .bind(arg)
+            .fetch_one(pool)
+            .await)
+        .unwrap_or_else(|e| panic!("{sql} {arg}: {e}"));
         id
     }
 
     pub async fn group(&self, name: &str) -> i64 {
-        self.id_of("SELECT id FROM groups WHERE name = $1", name).await
+        self.id_of("SELECT id FROM groups WHERE name = $1", name)
+            .await
     }
 
     pub async fn school(&self, name: &str) -> i64 {
-        self.id_of("SELECT id FROM schools WHERE name = $1", name).await
+        self.id_of("SELECT id FROM schools WHERE name = $1", name)
+            .await
     }
 
     pub async fn pupil(&self, first_name: &str) -> i64 {
-        self.id_of("SELECT id FROM pupils WHERE first_name = $1", first_name).await
+        self.id_of("SELECT id FROM pupils WHERE first_name = $1", first_name)
+            .await
     }
 
     /// The newest post of a group (by group name).
@@ -201,14 +229,19 @@ impl TestApp {
     /// Creates a post as `email` in `group` through the domain layer.
     pub async fn make_post(&self, email: &str, group: &str, body: &str) -> i64 {
         let id = self.user_id(email).await;
-        let actor = auth::load_actor(&self.db, id).await.expect("actor").expect("active");
+        let actor = auth::load_actor(&self.db, id)
+            .await
+            .expect("actor")
+            .expect("active");
         let post = app::posts::model::NewPost::parse(app::posts::model::PostForm {
             body: body.into(),
             groups: vec![self.group(group).await],
             ..Default::default()
         })
         .expect("valid post");
-        app::posts::server::create(&self.db, &actor, post).await.expect("create post")
+        app::posts::server::create(&self.db, &actor, post)
+            .await
+            .expect("create post")
     }
 
     pub fn settings(&self) -> Arc<Settings> {

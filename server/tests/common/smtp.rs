@@ -20,7 +20,9 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub async fn start() -> (SmtpSink, u16) {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind smtp sink");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind smtp sink");
         let port = listener.local_addr().expect("addr").port();
         let sink = SmtpSink::default();
         let mails = sink.mails.clone();
@@ -34,10 +36,16 @@ impl SmtpSink {
                     let mut to = Vec::new();
                     while let Ok(Some(line)) = lines.next_line().await {
                         let upper = line.to_uppercase();
-                        let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO")
+                        {
                             b"250 sink\r\n"
                         } else if upper.starts_with("RCPT TO:") {
-                            to.push(line[8..].trim().trim_matches(|c| c == '<' || c == '>').to_string());
+                            to.push(
+                                line[8..]
+                                    .trim()
+                                    .trim_matches(|c| c == '<' || c == '>')
+                                    .to_string(),
+                            );
                             b"250 OK\r\n"
                         } else if upper.starts_with("DATA") {
                             let _ = write.write_all(b"354 go ahead\r\n").await;
@@ -79,12 +87,19 @@ impl SmtpSink {
     /// Waits for a mail to `to` whose text contains `needle`, and returns it.
     pub async fn wait_for(&self, to: &str, needle: &str) -> Received {
         for _ in 0..200 {
-            if let Some(m) = self.all().into_iter().find(|m| m.to.iter().any(|t| t == to) && m.text.contains(needle)) {
+            if let Some(m) = self
+                .all()
+                .into_iter()
+                .find(|m| m.to.iter().any(|t| t == to) && m.text.contains(needle))
+            {
                 return m;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        panic!("no mail to {to} containing {needle:?}; got {:#?}", self.all());
+        panic!(
+            "no mail to {to} containing {needle:?}; got {:#?}",
+            self.all()
+        );
     }
 }
 
@@ -96,7 +111,10 @@ pub fn decode_qp(raw: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'=' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+            if let Ok(b) = u8::from_str_radix(
+                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                16,
+            ) {
                 out.push(b);
                 i += 3;
                 continue;
@@ -110,8 +128,13 @@ pub fn decode_qp(raw: &str) -> String {
 
 /// The first Kring link with a `token=` in a mail.
 pub fn token_link(mail: &Received, path: &str) -> String {
-    let start = mail.text.find(path).unwrap_or_else(|| panic!("no {path} link in {}", mail.text));
+    let start = mail
+        .text
+        .find(path)
+        .unwrap_or_else(|| panic!("no {path} link in {}", mail.text));
     let rest = &mail.text[start..];
-    let end = rest.find(|c: char| c.is_whitespace() || c == '"' || c == '<').unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '<')
+        .unwrap_or(rest.len());
     rest[..end].to_string()
 }

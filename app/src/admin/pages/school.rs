@@ -25,7 +25,12 @@ pub fn SchoolPage() -> impl IntoView {
             match detail.await {
                 Ok(d) => {
                     let school_id = d.school.id;
-                    let classes: Vec<GroupView> = d.groups.iter().filter(|g| g.kind == "class").cloned().collect();
+                    let classes: Vec<GroupView> = d
+                        .groups
+                        .iter()
+                        .filter(|g| g.kind == "class")
+                        .cloned()
+                        .collect();
                     view! {
                         <Title text=d.school.name.clone()/>
                         <div class="page-head">
@@ -87,7 +92,12 @@ fn GroupsSection(groups: Vec<GroupView>, school_id: i64, can_manage: bool) -> im
 }
 
 #[component]
-fn PupilsSection(pupils: Vec<PupilRow>, classes: Vec<GroupView>, school_id: i64, can_manage: bool) -> impl IntoView {
+fn PupilsSection(
+    pupils: Vec<PupilRow>,
+    classes: Vec<GroupView>,
+    school_id: i64,
+    can_manage: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let add = ServerAction::<AddPupil>::new();
     view! {

@@ -20,7 +20,11 @@ pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl 
             view! { <li><a class="chip" href=format!("/groep/{}", g.id)>{name}</a></li> }
         })
         .collect_view();
-    let class = if post.urgent { "card post urgent" } else { "card post" };
+    let class = if post.urgent {
+        "card post urgent"
+    } else {
+        "card post"
+    };
     let title = post.title.clone().map(|t| {
         if full {
             view! { <h1 class="post-title">{t}</h1> }.into_any()

@@ -20,7 +20,10 @@ pub fn ComposePage() -> impl IntoView {
             match options.await {
                 Ok(o) if o.groups.is_empty() => page_error(crate::error::AppError::Forbidden),
                 Ok(o) => {
-                    let preselect = query.read_untracked().get("groep").and_then(|g| g.parse().ok());
+                    let preselect = query
+                        .read_untracked()
+                        .get("groep")
+                        .and_then(|g| g.parse().ok());
                     view! {
                         <section class="card">
                             <FormError result=action.value()/>

@@ -7,7 +7,7 @@ use crate::{
     app::param_id,
     error::AppError,
     i18n::*,
-    posts::api::{load_compose, get_post, UpdatePost},
+    posts::api::{get_post, load_compose, UpdatePost},
     ui::feedback::{page_error, FormError, Loading},
 };
 

@@ -18,8 +18,14 @@ pub fn PostFields(
         Some(p) => p.groups.iter().map(|g| g.id).collect(),
         None => preselect.into_iter().collect(),
     };
-    let title = existing.as_ref().and_then(|p| p.title.clone()).unwrap_or_default();
-    let body = existing.as_ref().map(|p| p.body.clone()).unwrap_or_default();
+    let title = existing
+        .as_ref()
+        .and_then(|p| p.title.clone())
+        .unwrap_or_default();
+    let body = existing
+        .as_ref()
+        .map(|p| p.body.clone())
+        .unwrap_or_default();
     let urgent = existing.as_ref().is_some_and(|p| p.urgent);
     let pinned = existing.as_ref().is_some_and(|p| p.pinned);
     let only_one = groups.len() == 1;

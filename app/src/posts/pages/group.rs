@@ -32,7 +32,9 @@ pub fn GroupPage() -> impl IntoView {
                         .as_ref()
                         .map(|g| group_name(i18n, &g.kind, &g.name))
                         .unwrap_or_default();
-                    let href = group.map(|g| format!("/groep/{}", g.id)).unwrap_or_default();
+                    let href = group
+                        .map(|g| format!("/groep/{}", g.id))
+                        .unwrap_or_default();
                     view! {
                         <Title text=name.clone()/>
                         <div class="page-head"><h1>{name}</h1></div>

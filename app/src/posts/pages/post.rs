@@ -25,7 +25,10 @@ pub fn PostPage() -> impl IntoView {
             match post.await {
                 Ok((p, now)) => {
                     let id = p.id;
-                    let title = p.title.clone().unwrap_or_else(|| t_string!(i18n, posts.message).to_string());
+                    let title = p
+                        .title
+                        .clone()
+                        .unwrap_or_else(|| t_string!(i18n, posts.message).to_string());
                     let can_edit = p.can_edit;
                     let pinned = p.pinned;
                     view! {
