@@ -159,16 +159,14 @@ async fn existing_user(db: &Db, email: &Email) -> Result<Option<i64>, AppError> 
 
 async fn apply_grant(db: &Db, user_id: i64, school_id: i64, grant: &Grant) -> Result<(), AppError> {
     match grant {
-        Grant::Guardian { pupil_id } => {
-            with_db!(db, |pool| {
-                sqlx::query(
+        Grant::Guardian { pupil_id } => with_db!(db, |pool| {
+            sqlx::query(
             "INSERT INTO guardianships (pupil_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
         )
         .bind(pupil_id)
         .bind(user_id)
         .execute(pool).await.map(|r| r.rows_affected())
-            })?
-        }
+        })?,
         Grant::Staff { role } => with_db!(db, |pool| {
             sqlx::query(
             "INSERT INTO staff_roles (user_id, school_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"

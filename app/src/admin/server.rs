@@ -325,16 +325,15 @@ pub async fn pupil_detail(db: &Db, actor: &Actor, pupil_id: i64) -> Result<Pupil
     .bind(school_id)
     .fetch_one(pool)
     .await)?;
-    let guardians: Vec<GuardianLink> =
-        with_db!(db, |pool| {
-            sqlx::query_as(
+    let guardians: Vec<GuardianLink> = with_db!(db, |pool| {
+        sqlx::query_as(
         "SELECT u.id AS user_id, u.name, u.email, gs.no_access, u.active FROM guardianships gs \
          JOIN users u ON u.id = gs.user_id WHERE gs.pupil_id = $1 ORDER BY u.name"
     )
     .bind(pupil_id)
     .fetch_all(pool)
     .await
-        })?;
+    })?;
     let groups = groups_of(db, school_id, year.id)
         .await?
         .into_iter()

@@ -115,15 +115,14 @@ pub struct QueueCounts {
 }
 
 pub async fn counts(db: &Db) -> Result<QueueCounts, AppError> {
-    let (pending, failed): (i64, i64) =
-        with_db!(db, |pool| {
-            sqlx::query_as(
+    let (pending, failed): (i64, i64) = with_db!(db, |pool| {
+        sqlx::query_as(
         "SELECT COALESCE(SUM(CASE WHEN status IN ('pending', 'running') THEN 1 ELSE 0 END), 0), \
                 COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) FROM jobs"
     )
     .fetch_one(pool)
     .await
-        })?;
+    })?;
     Ok(QueueCounts { pending, failed })
 }
 
