@@ -3,6 +3,7 @@
 # PostgreSQL, and Playwright end-to-end tests in Debian's Chromium (JavaScript on and off).
 # Exits non-zero on any failure.
 set -euo pipefail
+# pipefail: a failing cargo test or Playwright run fails the suite even though its output is tee'd.
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$KRING_ROOT"
 started=$SECONDS
@@ -23,10 +24,6 @@ cargo clippy -p frontend --target "$WASM_TARGET" -- -D warnings
 step "build (debug: one profile for integration and end-to-end tests)"
 cargo leptos build
 
-step "unit tests"
-cargo test -p app --features ssr --lib
-cargo test -p server --lib
-
 pg_started=""
 cleanup() {
   [ -n "${kring_pid:-}" ] && kill "$kring_pid" 2>/dev/null || true
@@ -45,8 +42,10 @@ if ! psql "$KRING_TEST_POSTGRES_URL" -Atqc 'SELECT 1' >/dev/null 2>&1; then
   exit 1
 fi
 
-step "integration tests (real router on port 0, fresh database per test, SQLite and PostgreSQL)"
-cargo test -p server --no-fail-fast --test '*'
+# One cargo call for all Rust tests, so that app and server share one build of their dependencies.
+step "unit and integration tests (real router on port 0, fresh database per test, SQLite and PostgreSQL)"
+results="$(mktemp)"
+cargo test -p app -p server --features app/ssr --no-fail-fast 2>&1 | tee "$results"
 
 step "end-to-end tests (Playwright, Debian Chromium, phone viewport, JavaScript on and off)"
 e2e_dir="$(mktemp -d /tmp/kring-e2e.XXXXXX)"
@@ -58,6 +57,9 @@ for _ in $(seq 1 100); do
   curl -fsS "http://$KRING_ADDR/healthz" >/dev/null 2>&1 && break
   sleep 0.2
 done
-(cd end2end && KRING_URL="http://$KRING_ADDR" KRING_OUTBOX="$e2e_dir/outbox" npx playwright test)
+(cd end2end && KRING_URL="http://$KRING_ADDR" KRING_OUTBOX="$e2e_dir/outbox" npx playwright test) 2>&1 | tee -a "$results"
 
+rust=$(awk '/^test result: ok\./ { s += $4 } END { print s + 0 }' "$results")
+e2e=$(awk '/^ *[0-9]+ passed \(/ { n = $1 } END { print n + 0 }' "$results")
 step "all tests passed"
+echo "tests: $((rust + e2e)) passed, 0 failed"

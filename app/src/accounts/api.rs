@@ -6,11 +6,15 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::{auth, ctx};
 
-/// Starts a session and sets the cookie for it. Shared by login, reset and invitation.
+/// Sets the cookie for a session that login, reset or invitation just started, sends the browser
+/// home, and answers the account's language.
 #[cfg(feature = "ssr")]
-fn sign_in(state: &crate::server::state::AppState, actor: &auth::Actor, token: &str) {
+fn signed_in(
+    state: &crate::server::state::AppState,
+    (actor, token): (auth::Actor, String),
+) -> Result<String, AppError> {
     ctx::set_cookie(&auth::session_cookie(
-        Some(token),
+        Some(&token),
         actor.session_secs(),
         state.settings.secure_cookies(),
     ));
@@ -19,6 +23,8 @@ fn sign_in(state: &crate::server::state::AppState, actor: &auth::Actor, token: &
         "i18n_pref_locale={}; Path=/; Max-Age=31536000; SameSite=Lax",
         actor.locale
     ));
+    leptos_axum::redirect("/");
+    Ok(actor.locale)
 }
 
 #[server(endpoint = "current_user")]
@@ -47,16 +53,17 @@ pub async fn load_me() -> Result<Option<CurrentUser>, AppError> {
 }
 
 /// The stable login interface: `POST /api/login` with form fields `email` and `password`.
+/// Answers the account's interface language, so a running app can switch to it at once.
 #[server(endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(email: String, password: String) -> Result<String, AppError> {
     ctx::reply(
         async {
             let state = ctx::state()?;
             let ip = ctx::client_ip().await?;
-            let (actor, token) = super::server::login(&state, ip, &email, password).await?;
-            sign_in(&state, &actor, &token);
-            leptos_axum::redirect("/");
-            Ok(())
+            signed_in(
+                &state,
+                super::server::login(&state, ip, &email, password).await?,
+            )
         }
         .await,
     )
@@ -120,17 +127,16 @@ pub async fn reset_password(
     token: String,
     password: String,
     password_confirm: String,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     ctx::reply(
         async {
             let state = ctx::state()?;
             let ip = ctx::client_ip().await?;
             let password = super::model::NewPassword::parse(&password, &password_confirm)?;
-            let (actor, session) =
-                super::server::reset_password(&state, ip, &token, password).await?;
-            sign_in(&state, &actor, &session);
-            leptos_axum::redirect("/");
-            Ok(())
+            signed_in(
+                &state,
+                super::server::reset_password(&state, ip, &token, password).await?,
+            )
         }
         .await,
     )
@@ -153,17 +159,16 @@ pub async fn accept_invitation(
     token: String,
     password: String,
     password_confirm: String,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     ctx::reply(
         async {
             let state = ctx::state()?;
             let ip = ctx::client_ip().await?;
             let password = super::model::NewPassword::parse(&password, &password_confirm)?;
-            let (actor, session) =
-                super::server::accept_invitation(&state, ip, &token, password).await?;
-            sign_in(&state, &actor, &session);
-            leptos_axum::redirect("/");
-            Ok(())
+            signed_in(
+                &state,
+                super::server::accept_invitation(&state, ip, &token, password).await?,
+            )
         }
         .await,
     )

@@ -105,7 +105,7 @@ pub async fn fail(db: &Db, job: &Job, error: &str) -> Result<(), AppError> {
 }
 
 pub fn backoff_secs(attempts: i64) -> i64 {
-    (15_i64 << attempts.clamp(0, 10)).min(6 * 3600)
+    (15_i64 << attempts.clamp(0, 20)).min(6 * 3600)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
