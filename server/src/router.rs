@@ -1,6 +1,6 @@
 //! The HTTP surface: Leptos pages and server functions, `/healthz`, static files, and one middleware
 //! that refuses cross-site state changes (CS-01) and adds security headers to every response (HD-01).
-use std::time::Instant;
+use std::{sync::OnceLock, time::Instant};
 
 use app::{server::headers::csp, server::state::AppState, shell, App};
 use axum::{
@@ -13,10 +13,18 @@ use axum::{
     Router,
 };
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+
+/// The app's routes, generated once per process. Generating them raises a process-wide flag that
+/// leaves every resource first polled meanwhile pending forever (leptos#4773), so it must never run
+/// while any page renders: not even when tests start several apps in one process.
+pub fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
 
 pub fn build(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())

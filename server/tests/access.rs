@@ -386,7 +386,7 @@ async fn ac01_every_server_function_for_every_actor(app: TestApp) {
 async fn ac01_every_page_for_every_actor(app: TestApp) {
     let f = fixture(&app).await;
     let table = pages(&f);
-    let routes: BTreeSet<String> = leptos_axum::generate_route_list(app::App)
+    let routes: BTreeSet<String> = server::router::routes()
         .iter()
         .map(|r| r.path().to_string())
         .collect();
