@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod admin;
 mod app;
 pub mod error;
+pub mod media;
 pub mod posts;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -2,7 +2,13 @@
 //! names the variable and the problem; secret values are never echoed.
 use std::{net::IpAddr, net::SocketAddr, path::PathBuf};
 
-use app::server::state::{Settings, SmtpSettings};
+use app::{
+    media::model::{MediaLimits, MB},
+    server::{
+        state::{Settings, SmtpSettings},
+        storage::StorageConfig,
+    },
+};
 
 #[derive(Debug)]
 pub struct Config {
@@ -133,6 +139,44 @@ impl Config {
                 })
             }
         };
+        let megabytes = |var: &'static str, default: u64| match get(var) {
+            None => Ok(default * MB),
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=100_000).contains(n))
+                .map(|n| n * MB)
+                .ok_or_else(|| bad(var, "must be a whole number of megabytes, e.g. 25")),
+        };
+        let media_limits = MediaLimits {
+            photo_bytes: megabytes("KRING_MAX_PHOTO_MB", 25)?,
+            video_bytes: megabytes("KRING_MAX_VIDEO_MB", 500)?,
+            post_bytes: megabytes("KRING_MAX_POST_MB", 1024)?,
+        };
+        let storage = match get("KRING_S3_BUCKET") {
+            None => StorageConfig::Local(data_dir.join("media")),
+            Some(bucket) => {
+                let required = |var: &'static str| {
+                    get(var).ok_or_else(|| bad(var, "is required when KRING_S3_BUCKET is set"))
+                };
+                let endpoint = get("KRING_S3_ENDPOINT");
+                if let Some(e) = &endpoint {
+                    if url::Url::parse(e).is_err() {
+                        return Err(bad(
+                            "KRING_S3_ENDPOINT",
+                            "must be a URL such as https://s3.example.nl",
+                        ));
+                    }
+                }
+                StorageConfig::S3 {
+                    bucket,
+                    endpoint,
+                    region: get("KRING_S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+                    access_key_id: required("KRING_S3_ACCESS_KEY_ID")?,
+                    secret_access_key: required("KRING_S3_SECRET_ACCESS_KEY")?,
+                }
+            }
+        };
         Ok(Config {
             database_url,
             addr,
@@ -147,6 +191,8 @@ impl Config {
                 trusted_proxies,
                 mail_from,
                 smtp,
+                media_limits,
+                storage,
             },
         })
     }

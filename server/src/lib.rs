@@ -5,25 +5,30 @@ pub mod seed;
 
 use std::{net::SocketAddr, sync::Arc};
 
-use app::server::{db::Db, mail::Mailer, state::AppState, throttle::Throttle, worker};
+use app::server::{
+    db::Db, mail::Mailer, state::AppState, storage::Storage, throttle::Throttle, worker,
+};
 use leptos::config::LeptosOptions;
 use tokio::{net::TcpListener, sync::Notify};
 
 /// Everything a running Kring needs, built from the configuration and an open database.
-pub fn app_state(config: &config::Config, db: Db) -> AppState {
+pub fn app_state(config: &config::Config, db: Db) -> Result<AppState, String> {
     let leptos_options = LeptosOptions::builder()
         .output_name("kring")
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
-    AppState {
+    let storage = Storage::open(&config.settings.storage)
+        .map_err(|e| format!("media storage ({:?}): {e}", config.settings.storage))?;
+    Ok(AppState {
+        storage,
         db,
         settings: Arc::new(config.settings.clone()),
         throttle: Arc::new(Throttle::default()),
         jobs_wake: Arc::new(Notify::new()),
         leptos_options,
-    }
+    })
 }
 
 /// Starts the job runner in the background.

@@ -89,7 +89,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
         }
         Command::CreateAdmin { email, name } => create_admin(&config, db, &email, &name).await,
         Command::Serve => {
-            let state = app_state(&config, db);
+            let state = app_state(&config, db)?;
             if state.settings.smtp.is_none() {
                 tracing::info!(folder = %state.settings.outbox_dir().display(), "no SMTP configured: mails are written to the outbox folder");
             }
@@ -129,7 +129,7 @@ async fn create_admin(config: &Config, db: Db, email: &str, name: &str) -> Resul
     )
     .await
     .map_err(|e| e.to_string())?;
-    let state = app_state(config, db);
+    let state = app_state(config, db)?;
     let mailer = Mailer::from_settings(&state.settings)?;
     worker::run_due(&state, &mailer)
         .await

@@ -2,14 +2,15 @@
 //! that refuses cross-site state changes (CS-01) and adds security headers to every response (HD-01).
 use std::{sync::OnceLock, time::Instant};
 
-use app::{server::headers::csp, server::state::AppState, shell, App};
+use app::{media::routes as media, server::headers::csp, server::state::AppState, shell, App};
 use axum::{
     body::Body,
+    extract::DefaultBodyLimit,
     extract::{Request, State},
     http::{header, HeaderValue, Method, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Router,
 };
 use leptos::prelude::provide_context;
@@ -33,8 +34,22 @@ pub fn build(state: AppState) -> Router {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
+    let limits = state.settings.media_limits;
+    // The stream is counted against the photo/video limit as it arrives; this is the outer cap.
+    let upload_cap = limits.photo_bytes.max(limits.video_bytes) + 1024 * 1024;
     Router::new()
         .route("/healthz", get(healthz))
+        .route(
+            "/media",
+            post(media::upload).layer(DefaultBodyLimit::max(upload_cap as usize)),
+        )
+        .route("/media/{uid}/{variant}", get(media::serve))
+        .route(
+            "/bericht/nieuw",
+            post(app::posts::form_post::create).layer(DefaultBodyLimit::max(
+                (limits.post_bytes + 1024 * 1024) as usize,
+            )),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

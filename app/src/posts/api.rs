@@ -51,7 +51,7 @@ pub async fn load_compose() -> Result<ComposeOptions, AppError> {
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            super::server::compose_options(&state.db, &actor).await
+            super::server::compose_options(&state.db, &actor, state.settings.media_limits).await
         }
         .await,
     )
@@ -64,7 +64,8 @@ pub async fn create_post(post: PostForm) -> Result<i64, AppError> {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
             let post = super::model::NewPost::parse(post)?;
-            let id = super::server::create(&state.db, &actor, post).await?;
+            let id = super::server::create(&state.db, &actor, post, &state.settings.media_limits)
+                .await?;
             leptos_axum::redirect(&format!("/bericht/{id}"));
             Ok(id)
         }
@@ -93,7 +94,7 @@ pub async fn delete_post(post_id: i64) -> Result<(), AppError> {
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            super::server::delete(&state.db, &actor, post_id).await?;
+            super::server::delete(&state, &actor, post_id).await?;
             leptos_axum::redirect("/");
             Ok(())
         }

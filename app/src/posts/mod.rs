@@ -1,5 +1,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod form_post;
+#[cfg(feature = "ssr")]
 pub mod markup;
 pub mod model;
 pub mod pages;

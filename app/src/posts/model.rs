@@ -1,7 +1,10 @@
 //! Post types shared by the server and the browser: one view type from SQL row to component.
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::{
+    error::AppError,
+    media::model::{MediaLimits, MediaView, MAX_FILES_PER_POST},
+};
 
 pub const TITLE_MAX: usize = 200;
 pub const BODY_MAX: usize = 20_000;
@@ -27,6 +30,8 @@ pub struct PostView {
     pub body: String,
     pub urgent: bool,
     pub pinned: bool,
+    /// "processing" while its photos are being processed (only the author sees it), else "published".
+    pub status: String,
     pub created_at: i64,
     pub updated_at: i64,
     /// Sanitised HTML made from `body` on the server (XS-01).
@@ -37,6 +42,15 @@ pub struct PostView {
     pub groups: Vec<GroupRef>,
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub can_edit: bool,
+    /// Ready photos and videos, in the author's order.
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub media: Vec<MediaView>,
+}
+
+impl PostView {
+    pub fn processing(&self) -> bool {
+        self.status == "processing"
+    }
 }
 
 /// A page of posts plus the server's clock, so relative times ("2 uur geleden") render the same on
@@ -91,6 +105,9 @@ pub struct PostForm {
     pub urgent: bool,
     #[serde(default)]
     pub pinned: bool,
+    /// Uploaded photos and videos (their uids), in the order the author chose.
+    #[serde(default)]
+    pub media: Vec<String>,
 }
 
 /// A post that passed every rule that does not need the database.
@@ -101,6 +118,7 @@ pub struct NewPost {
     pub groups: Vec<i64>,
     pub urgent: bool,
     pub pinned: bool,
+    pub media: Vec<String>,
 }
 
 impl NewPost {
@@ -122,7 +140,17 @@ impl NewPost {
         if groups.is_empty() {
             return Err(AppError::validation("groups", "post_groups_required"));
         }
+        if form.media.len() > MAX_FILES_PER_POST {
+            return Err(AppError::validation("media", "media_too_many"));
+        }
+        let mut media: Vec<String> = Vec::new();
+        for uid in form.media {
+            if !media.contains(&uid) {
+                media.push(uid);
+            }
+        }
         Ok(NewPost {
+            media,
             title: (!title.is_empty()).then(|| title.to_string()),
             body: body.to_string(),
             groups,
@@ -135,6 +163,7 @@ impl NewPost {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComposeOptions {
     pub groups: Vec<GroupRef>,
+    pub limits: MediaLimits,
 }
 
 #[cfg(test)]

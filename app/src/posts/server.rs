@@ -6,24 +6,27 @@ use super::{
 };
 use crate::{
     error::AppError,
+    media::model::MediaLimits,
     server::{
         auth::Actor,
         clock::{now, today},
         db::Db,
-        visibility::{POSTABLE_GROUPS, VISIBLE_GROUPS},
+        state::AppState,
+        visibility::{readable_posts, POSTABLE_GROUPS, VISIBLE_GROUPS},
     },
     with_db, with_tx,
 };
 
 const POST_COLUMNS: &str =
     "p.id, p.school_id, p.author_id, u.name AS author_name, p.title, p.body, \
-     p.urgent, p.pinned, p.created_at, p.updated_at";
+     p.urgent, p.pinned, p.status, p.created_at, p.updated_at";
 
 /// The feed of every group the actor may see, newest first.
 pub async fn feed(db: &Db, actor: &Actor, cursor: Cursor) -> Result<FeedPage, AppError> {
+    let readable = readable_posts();
     let sql = format!(
         "SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id \
-         WHERE p.id IN (SELECT pg.post_id FROM post_groups pg WHERE pg.group_id IN ({VISIBLE_GROUPS})) \
+         WHERE p.id IN ({readable}) \
            AND (p.created_at < $3 OR (p.created_at = $3 AND p.id < $4)) \
          ORDER BY p.created_at DESC, p.id DESC LIMIT $5"
     );
@@ -61,6 +64,7 @@ pub async fn group_feed(
         "SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id \
          WHERE p.id IN (SELECT pg.post_id FROM post_groups pg WHERE pg.group_id = $1) \
            AND p.pinned = $2 AND (p.created_at < $3 OR (p.created_at = $3 AND p.id < $4)) \
+           AND (p.status = 'published' OR p.author_id = $6) \
          ORDER BY p.created_at DESC, p.id DESC LIMIT $5"
     );
     let fetch = |pinned: bool, cursor: Cursor, limit: i64| {
@@ -72,6 +76,7 @@ pub async fn group_feed(
                 .bind(cursor.created_at)
                 .bind(cursor.id)
                 .bind(limit)
+                .bind(actor.user_id)
                 .fetch_all(pool)
                 .await)
         }
@@ -132,7 +137,13 @@ async fn decorate(db: &Db, actor: &Actor, posts: &mut [&mut PostView]) -> Result
         }
         q.fetch_all(pool).await
     })?;
+    let media = crate::media::server::of_posts(db, &ids).await?;
     for post in posts.iter_mut() {
+        post.media = media
+            .iter()
+            .filter(|m| m.post_id == post.id)
+            .cloned()
+            .collect();
         post.body_html = markup::render(&post.body);
         post.can_edit = post.author_id == actor.user_id || actor.is_directie_of(post.school_id);
         if !post.can_edit {
@@ -154,9 +165,10 @@ async fn decorate(db: &Db, actor: &Actor, posts: &mut [&mut PostView]) -> Result
 
 /// One post that the actor may see; otherwise `NotFound`, exactly as for an id that never existed.
 pub async fn get(db: &Db, actor: &Actor, post_id: i64) -> Result<PostView, AppError> {
+    let readable = readable_posts();
     let sql = format!(
         "SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id \
-         WHERE p.id = $3 AND p.id IN (SELECT pg.post_id FROM post_groups pg WHERE pg.group_id IN ({VISIBLE_GROUPS}))"
+         WHERE p.id = $3 AND p.id IN ({readable})"
     );
     let mut post: PostView = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
@@ -170,9 +182,8 @@ pub async fn get(db: &Db, actor: &Actor, post_id: i64) -> Result<PostView, AppEr
 }
 
 pub async fn postable_groups(db: &Db, actor: &Actor) -> Result<Vec<i64>, AppError> {
-    Ok(compose_options(db, actor)
+    Ok(postable(db, actor)
         .await?
-        .groups
         .into_iter()
         .map(|g| g.id)
         .collect())
@@ -180,7 +191,18 @@ pub async fn postable_groups(db: &Db, actor: &Actor) -> Result<Vec<i64>, AppErro
 
 /// The groups this actor may post to: their own groups, and for directie every group and the
 /// school group (a school-wide post) of their school.
-pub async fn compose_options(db: &Db, actor: &Actor) -> Result<ComposeOptions, AppError> {
+pub async fn compose_options(
+    db: &Db,
+    actor: &Actor,
+    limits: MediaLimits,
+) -> Result<ComposeOptions, AppError> {
+    Ok(ComposeOptions {
+        groups: postable(db, actor).await?,
+        limits,
+    })
+}
+
+async fn postable(db: &Db, actor: &Actor) -> Result<Vec<GroupRef>, AppError> {
     let sql = format!(
         "SELECT g.id, g.name, g.kind FROM groups g \
          LEFT JOIN school_years sy ON sy.id = g.school_year_id \
@@ -192,7 +214,7 @@ pub async fn compose_options(db: &Db, actor: &Actor) -> Result<ComposeOptions, A
         .bind(today())
         .fetch_all(pool)
         .await)?;
-    Ok(ComposeOptions { groups })
+    Ok(groups)
 }
 
 /// The school all chosen groups belong to; a post never spans schools.
@@ -226,7 +248,14 @@ async fn check_postable(db: &Db, actor: &Actor, groups: &[i64]) -> Result<i64, A
     school_of_groups(db, groups).await
 }
 
-pub async fn create(db: &Db, actor: &Actor, post: NewPost) -> Result<i64, AppError> {
+/// Creates a post with its uploaded media. A post whose photos are still being processed stays
+/// "processing" (families see nothing of it) until the media job publishes it.
+pub async fn create(
+    db: &Db,
+    actor: &Actor,
+    post: NewPost,
+    limits: &MediaLimits,
+) -> Result<i64, AppError> {
     let school_id = check_postable(db, actor, &post.groups).await?;
     let at = now();
     let id = with_tx!(db, |tx| {
@@ -247,6 +276,38 @@ pub async fn create(db: &Db, actor: &Actor, post: NewPost) -> Result<i64, AppErr
             sqlx::query("INSERT INTO post_groups (post_id, group_id) VALUES ($1, $2)")
                 .bind(id)
                 .bind(*group)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (position, uid) in post.media.iter().enumerate() {
+            // Only the uploader's own finished uploads that belong to no post yet.
+            let attached = sqlx::query(
+                "UPDATE media SET post_id = $1, position = $2 \
+                 WHERE uid = $3 AND uploader_id = $4 AND post_id IS NULL AND status IN ('uploaded', 'ready')",
+            )
+            .bind(id)
+            .bind(position as i64)
+            .bind(uid)
+            .bind(actor.user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if attached != 1 {
+                return Err(AppError::validation("media", "media_missing"));
+            }
+        }
+        let (waiting, bytes): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(CASE WHEN status = 'uploaded' THEN 1 END), CAST(COALESCE(SUM(bytes), 0) AS BIGINT) FROM media WHERE post_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if bytes as u64 > limits.post_bytes {
+            return Err(AppError::validation("media", "media_post_too_big"));
+        }
+        if waiting > 0 {
+            sqlx::query("UPDATE posts SET status = 'processing' WHERE id = $1")
+                .bind(id)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -298,9 +359,16 @@ pub async fn update(db: &Db, actor: &Actor, post_id: i64, post: NewPost) -> Resu
     Ok(())
 }
 
-pub async fn delete(db: &Db, actor: &Actor, post_id: i64) -> Result<(), AppError> {
+/// Deletes a post; its photos are marked for deletion in the same transaction and the purge job
+/// removes the files, not only the rows (PR-05).
+pub async fn delete(state: &AppState, actor: &Actor, post_id: i64) -> Result<(), AppError> {
+    let db = &state.db;
     editable(db, actor, post_id).await?;
     with_tx!(db, |tx| {
+        sqlx::query("UPDATE media SET status = 'discarded' WHERE post_id = $1")
+            .bind(post_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM posts WHERE id = $1")
             .bind(post_id)
             .execute(&mut *tx)
@@ -314,7 +382,7 @@ pub async fn delete(db: &Db, actor: &Actor, post_id: i64) -> Result<(), AppError
         .execute(&mut *tx)
         .await?;
     });
-    Ok(())
+    crate::media::server::queue_purge(state, &format!("post.{post_id}")).await
 }
 
 /// Staff who may post to one of the post's groups may pin or unpin it.

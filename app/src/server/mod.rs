@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod mail;
 pub mod secrets;
 pub mod state;
+pub mod storage;
 pub mod throttle;
 pub mod visibility;
 pub mod worker;

@@ -5,7 +5,8 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use tokio::sync::Notify;
 
-use super::{db::Db, throttle::Throttle};
+use super::{db::Db, storage::Storage, storage::StorageConfig, throttle::Throttle};
+use crate::media::model::MediaLimits;
 
 #[derive(Clone, Debug)]
 pub struct SmtpSettings {
@@ -26,6 +27,9 @@ pub struct Settings {
     pub mail_from: String,
     /// None: mails are written to `data_dir/outbox` instead of sent.
     pub smtp: Option<SmtpSettings>,
+    pub media_limits: MediaLimits,
+    /// Where photos live: `data_dir/media` unless S3 is configured.
+    pub storage: StorageConfig,
 }
 
 impl Settings {
@@ -52,6 +56,7 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub throttle: Arc<Throttle>,
+    pub storage: Storage,
     /// Wakes the job runner when work is enqueued.
     pub jobs_wake: Arc<Notify>,
     pub leptos_options: LeptosOptions,

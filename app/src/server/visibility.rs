@@ -1,5 +1,6 @@
-//! The one rule for who sees which group. Every read of posts (feed, group page, post page, and later
-//! media, digests and push) goes through `VISIBLE_GROUPS`, so the rule exists once.
+//! The one rule for who sees which group and post. Every read of posts and their media (feed, group
+//! page, post page, media URLs, and later digests and push) goes through `readable_posts`, which
+//! builds on `VISIBLE_GROUPS`, so the rule exists once.
 //!
 //! - guardians: the class groups their children are placed in this school year (a "no access" link
 //!   counts for nothing) and the school group of each school those children attend;
@@ -41,3 +42,13 @@ SELECT gs2.group_id FROM group_staff gs2 \
 UNION \
 SELECT g.id FROM groups g JOIN staff_roles sr ON sr.school_id = g.school_id \
   WHERE sr.user_id = $1 AND sr.role = 'directie'";
+
+/// Post ids that user `$1` may read on date `$2`: published posts in a visible group, plus the user's
+/// own posts while their photos are still being processed (families see nothing of those).
+/// Use as `... IN (<this>)`.
+pub fn readable_posts() -> String {
+    format!(
+        "SELECT rpg.post_id FROM post_groups rpg JOIN posts rp ON rp.id = rpg.post_id \
+         WHERE rpg.group_id IN ({VISIBLE_GROUPS}) AND (rp.status = 'published' OR rp.author_id = $1)"
+    )
+}

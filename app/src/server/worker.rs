@@ -13,12 +13,23 @@ use crate::{
     accounts::server::{InvitationJob, LinkedJob, ResetJob, INVITE_SECS, RESET_SECS},
     error::AppError,
     i18n::*,
-    with_db,
+    media, with_db,
 };
+
+/// How often the media sweep runs (stale drafts, files of deleted posts).
+const SWEEP_SECS: i64 = 900;
 
 /// Runs jobs until the process ends.
 pub async fn run(state: AppState, mailer: Arc<Mailer>) {
+    let mut swept_at = 0;
     loop {
+        if now() - swept_at >= SWEEP_SECS {
+            swept_at = now();
+            let slot = format!("sweep.{}", swept_at / SWEEP_SECS);
+            if let Err(e) = media::server::queue_purge(&state, &slot).await {
+                tracing::error!(error = %e, "could not queue the media sweep");
+            }
+        }
         match run_due(&state, &mailer).await {
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "job runner error"),
@@ -47,6 +58,16 @@ pub async fn run_due(state: &AppState, mailer: &Mailer) -> Result<usize, AppErro
 }
 
 async fn handle(state: &AppState, mailer: &Mailer, job: &Job) -> Result<(), String> {
+    match job.kind.as_str() {
+        media::server::PROCESS_JOB => {
+            let p: media::server::ProcessJob = job.payload().map_err(|e| e.to_string())?;
+            return media::server::process(state, p.media_id).await;
+        }
+        media::server::PURGE_JOB => {
+            return media::server::purge(state).await.map_err(|e| e.to_string())
+        }
+        _ => {}
+    }
     let mail = match job.kind.as_str() {
         "mail.invitation" => {
             invitation_mail(state, job.payload().map_err(|e| e.to_string())?).await

@@ -38,6 +38,9 @@ pub fn error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> Str
             "group_required" => t_string!(i18n, errors.group_required).into(),
             "not_staff_of_school" => t_string!(i18n, errors.not_staff_of_school).into(),
             "cannot_deactivate_self" => t_string!(i18n, errors.cannot_deactivate_self).into(),
+            key if key.starts_with("media_") => {
+                crate::media::pages::refusal_text(i18n, &crate::media::model::Refusal::new(key))
+            }
             _ => t_string!(i18n, errors.invalid_form).into(),
         },
     };

@@ -1,6 +1,7 @@
 //! The integration test harness: the real router on port 0, a fresh database per test (SQLite file
 //! or a new PostgreSQL database), a real SMTP sink, the job runner, and HTTP with cookies like a browser.
 #![allow(dead_code)]
+pub mod images;
 pub mod smtp;
 
 use std::{path::PathBuf, sync::Arc};
@@ -111,7 +112,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     let db = Db::connect(&config.database_url).await.expect("connect");
     db.migrate().await.expect("migrate");
     server::seed::seed_demo(&db, PASSWORD).await.expect("seed");
-    let state = server::app_state(&config, db.clone());
+    let state = server::app_state(&config, db.clone()).expect("state");
     server::spawn_worker(&state).expect("worker");
     tokio::spawn(server::serve(
         listener,
@@ -138,6 +139,13 @@ pub fn client() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client")
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Each test's SQLite file, outbox and media; a failed test keeps nothing either.
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 impl TestApp {
@@ -241,7 +249,7 @@ impl TestApp {
             ..Default::default()
         })
         .expect("valid post");
-        app::posts::server::create(&self.db, &actor, post)
+        app::posts::server::create(&self.db, &actor, post, &Default::default())
             .await
             .expect("create post")
     }

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 
 use crate::{
     i18n::*,
+    media::pages::Gallery,
     posts::model::PostView,
     ui::{group_name, time::ago},
 };
@@ -20,6 +21,7 @@ pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl 
             view! { <li><a class="chip" href=format!("/groep/{}", g.id)>{name}</a></li> }
         })
         .collect_view();
+    let processing = post.processing();
     let class = if post.urgent {
         "card post urgent"
     } else {
@@ -44,7 +46,9 @@ pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl 
                 {post.pinned.then(|| view! { <p class="badge">{t!(i18n, posts.pinned)}</p> })}
             </header>
             {title}
+            {processing.then(|| view! { <p class="notice processing" role="status">{t!(i18n, media.processing)}</p> })}
             <div class="post-body" inner_html=post.body_html.clone()></div>
+            <Gallery media=post.media.clone() full href=href.clone()/>
             {(!full).then(|| view! {
                 <footer class="post-foot"><a href=href.clone()>{t!(i18n, posts.open)}</a></footer>
             })}

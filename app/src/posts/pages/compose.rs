@@ -1,24 +1,52 @@
-use leptos::prelude::*;
+use leptos::{form::FromFormData, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::form::PostFields;
 use crate::{
+    error::AppError,
     i18n::*,
+    media::pages::{upload::busy, Uploader},
     posts::api::{load_compose, CreatePost},
-    ui::feedback::{page_error, FormError, Loading},
+    ui::feedback::{error_text, page_error, FormError, Loading},
 };
 
+/// The compose form. Without JavaScript it posts text and photos together as one multipart form to
+/// `/bericht/nieuw`; with JavaScript the photos upload one by one first and the text goes to the
+/// `create_post` server function with their ids.
 #[component]
 pub fn ComposePage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<CreatePost>::new();
     let query = use_query_map();
+    let uploads = RwSignal::new(Vec::new());
+    let waiting = move || busy(&uploads.read());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if waiting() {
+            return;
+        }
+        match CreatePost::from_event(&ev) {
+            Ok(args) => {
+                action.dispatch(args);
+            }
+            Err(_) => action
+                .value()
+                .set(Some(Err(AppError::validation("form", "invalid_form")))),
+        }
+    };
+    // A refusal from the form post without JavaScript comes back as `?fout=<key>`.
+    let returned = move || {
+        query.read().get("fout").map(|key| {
+            let text = error_text(i18n, &AppError::validation("form", &key));
+            view! { <p class="notice error" role="alert">{text}</p> }
+        })
+    };
     let options = Resource::new(|| (), |_| load_compose());
     let body = move || {
         Suspend::new(async move {
             match options.await {
-                Ok(o) if o.groups.is_empty() => page_error(crate::error::AppError::Forbidden),
+                Ok(o) if o.groups.is_empty() => page_error(AppError::Forbidden),
                 Ok(o) => {
                     let preselect = query
                         .read_untracked()
@@ -26,11 +54,14 @@ pub fn ComposePage() -> impl IntoView {
                         .and_then(|g| g.parse().ok());
                     view! {
                         <section class="card">
+                            {returned}
                             <FormError result=action.value()/>
-                            <ActionForm action=action>
+                            <form method="post" action="/bericht/nieuw" enctype="multipart/form-data" on:submit=on_submit>
                                 <PostFields groups=o.groups preselect=preselect.unwrap_or(0)/>
-                                <button type="submit" class="primary">{t!(i18n, compose.publish)}</button>
-                            </ActionForm>
+                                <Uploader limits=o.limits uploads/>
+                                {move || waiting().then(|| view! { <p class="hint" aria-live="polite">{t!(i18n, media.wait)}</p> })}
+                                <button type="submit" class="primary" disabled=waiting>{t!(i18n, compose.publish)}</button>
+                            </form>
                         </section>
                     }
                     .into_any()

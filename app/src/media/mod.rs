@@ -1,0 +1,9 @@
+//! Photos (and later videos) of posts: upload, processing, storage and authorised serving.
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod process;
+#[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod server;

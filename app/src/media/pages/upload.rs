@@ -1,0 +1,136 @@
+//! The photo picker of the compose form. Without JavaScript it is a plain multi-file input that
+//! posts with the form (no progress). With JavaScript every file uploads on its own as soon as it
+//! is chosen, with its own progress bar, retry and remove; a failed file never loses the others or
+//! the text, and the form sends only the ids of finished uploads.
+use leptos::prelude::*;
+
+use super::refusal_text;
+use crate::{
+    i18n::*,
+    media::model::{megabytes, MediaLimits, Refusal},
+};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UploadState {
+    Queued,
+    Sending(u8),
+    Done(String),
+    Failed(Refusal),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upload {
+    pub key: u32,
+    pub name: String,
+    pub state: UploadState,
+}
+
+/// Whether any upload is still on its way (the form waits for it).
+pub fn busy(uploads: &[Upload]) -> bool {
+    uploads
+        .iter()
+        .any(|u| matches!(u.state, UploadState::Queued | UploadState::Sending(_)))
+}
+
+pub const ACCEPT: &str = "image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif";
+
+#[component]
+pub fn Uploader(limits: MediaLimits, uploads: RwSignal<Vec<Upload>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let limit = megabytes(limits.photo_bytes);
+    let on_change = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        super::xhr::chosen(&ev, uploads, limits);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, limits);
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        #[cfg(feature = "hydrate")]
+        super::xhr::dropped(&ev, uploads, limits);
+    };
+    let rows = move || {
+        uploads
+            .get()
+            .into_iter()
+            .map(|u| view! { <UploadRow upload=u uploads/> })
+            .collect_view()
+    };
+    let summary = move || {
+        let all = uploads.get();
+        let done = all
+            .iter()
+            .filter(|u| matches!(u.state, UploadState::Done(_)))
+            .count();
+        (!all.is_empty())
+            .then(|| t_string!(i18n, media.progress, done, total = all.len()).to_string())
+    };
+    let ids = move || {
+        uploads
+            .get()
+            .into_iter()
+            .filter_map(|u| match u.state {
+                UploadState::Done(uid) => {
+                    Some(view! { <input type="hidden" name="post[media][]" value=uid/> })
+                }
+                _ => None,
+            })
+            .collect_view()
+    };
+    view! {
+        <fieldset class="uploader">
+            <legend>{t!(i18n, media.photos_label)}</legend>
+            <label class="dropzone" for="post-files"
+                on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
+                on:drop=on_drop>
+                <span class="button">{t!(i18n, media.choose)}</span>
+                <span class="hint">{t!(i18n, media.drop_hint)}</span>
+                <input id="post-files" class="file-input" type="file" name="files" multiple accept=ACCEPT
+                    aria-describedby="files-hint" on:change=on_change/>
+            </label>
+            <p id="files-hint" class="hint">{t!(i18n, media.limit_hint, limit)}</p>
+            <ul class="uploads">{rows}</ul>
+            <p class="hint" aria-live="polite">{summary}</p>
+            {ids}
+        </fieldset>
+    }
+}
+
+#[component]
+fn UploadRow(upload: Upload, uploads: RwSignal<Vec<Upload>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let key = upload.key;
+    let name = upload.name.clone();
+    let remove_label = t_string!(i18n, media.remove_label, name = name.clone()).to_string();
+    let (status, percent, class) = match &upload.state {
+        UploadState::Queued => (t_string!(i18n, media.queued).to_string(), 0, "upload"),
+        UploadState::Sending(p) => (
+            t_string!(i18n, media.uploading, percent = *p).to_string(),
+            *p,
+            "upload",
+        ),
+        UploadState::Done(_) => (t_string!(i18n, media.done).to_string(), 100, "upload done"),
+        UploadState::Failed(r) => (refusal_text(i18n, r), 0, "upload failed"),
+    };
+    let failed = matches!(upload.state, UploadState::Failed(_));
+    let retry = move |_| {
+        #[cfg(feature = "hydrate")]
+        super::xhr::retry(key, uploads);
+    };
+    let remove = move |_| {
+        #[cfg(feature = "hydrate")]
+        super::xhr::forget(key);
+        uploads.update(|all| all.retain(|u| u.key != key));
+    };
+    view! {
+        <li class=class>
+            <span class="name">{name}</span>
+            <progress max="100" value=percent aria-hidden="true"></progress>
+            <span class="status" role=failed.then_some("alert")>{status}</span>
+            <span class="row-actions">
+                {failed.then(|| view! { <button type="button" on:click=retry>{t!(i18n, media.retry)}</button> })}
+                <button type="button" aria-label=remove_label on:click=remove>{t!(i18n, media.remove)}</button>
+            </span>
+        </li>
+    }
+}
