@@ -584,6 +584,22 @@ async fn up05_a_broken_upload_leaves_nothing(app: TestApp) {
     assert!(stored_files(&app).is_empty());
 }
 
+/// The compose form as a browser without JavaScript sends it.
+async fn compose_without_js(
+    app: &TestApp,
+    cookie: &str,
+    form: reqwest::multipart::Form,
+) -> reqwest::Response {
+    common::client()
+        .post(app.at("/bericht/nieuw"))
+        .header("cookie", cookie)
+        .header("origin", &app.url)
+        .multipart(form)
+        .send()
+        .await
+        .expect("post")
+}
+
 /// Without JavaScript the compose form posts text and photos together.
 async fn the_compose_form_posts_photos_without_javascript(app: TestApp) {
     let sanne = app.session(TEACHER).await;
@@ -605,14 +621,7 @@ async fn the_compose_form_posts_photos_without_javascript(app: TestApp) {
             reqwest::multipart::Part::bytes(plain_jpeg(200, 300)).file_name("IMG_2.JPG"),
         )
         .part("files", empty);
-    let res = common::client()
-        .post(app.at("/bericht/nieuw"))
-        .header("cookie", &sanne)
-        .header("origin", &app.url)
-        .multipart(form)
-        .send()
-        .await
-        .expect("post");
+    let res = compose_without_js(&app, &sanne, form).await;
     assert_eq!(res.status(), 303);
     let location = res.headers()["location"]
         .to_str()
@@ -651,14 +660,7 @@ async fn the_compose_form_reports_a_refused_file(app: TestApp) {
             "files",
             reqwest::multipart::Part::bytes(b"<svg/>".to_vec()).file_name("x.jpg"),
         );
-    let res = common::client()
-        .post(app.at("/bericht/nieuw"))
-        .header("cookie", &sanne)
-        .header("origin", &app.url)
-        .multipart(form)
-        .send()
-        .await
-        .expect("post");
+    let res = compose_without_js(&app, &sanne, form).await;
     assert_eq!(res.status(), 303);
     assert_eq!(
         res.headers()["location"],

@@ -23,12 +23,7 @@ use crate::server::{
 const HEAD_BYTES: usize = 256 * 1024;
 
 async fn actor_of(state: &AppState, headers: &HeaderMap) -> Option<Actor> {
-    let token = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|h| auth::cookie_value(h, auth::SESSION_COOKIE))?;
-    auth::session_actor(&state.db, token).await.ok().flatten()
+    auth::actor_from_headers(&state.db, headers).await
 }
 
 fn refuse(status: StatusCode, refusal: Refusal) -> Response {

@@ -38,16 +38,7 @@ pub async fn create(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
-    let token = headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|h| auth::cookie_value(h, auth::SESSION_COOKIE))
-        .map(str::to_string);
-    let actor = match token {
-        Some(t) => auth::session_actor(&state.db, &t).await.ok().flatten(),
-        None => None,
-    };
+    let actor = auth::actor_from_headers(&state.db, &headers).await;
     let Some(actor) = actor else {
         return Redirect::to("/inloggen").into_response();
     };

@@ -177,6 +177,16 @@ pub fn session_cookie(token: Option<&str>, max_age: i64, secure: bool) -> String
     }
 }
 
+/// The signed-in actor of a plain axum request (the media routes); any failure is "nobody" (AC-05).
+pub async fn actor_from_headers(db: &Db, headers: &http::HeaderMap) -> Option<Actor> {
+    let token = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| cookie_value(h, SESSION_COOKIE))?;
+    session_actor(db, token).await.ok().flatten()
+}
+
 /// Reads one cookie from a `Cookie` header.
 pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
     header.split(';').find_map(|part| {

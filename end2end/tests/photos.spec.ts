@@ -1,0 +1,84 @@
+import { expect, test } from "@playwright/test";
+import * as path from "path";
+import { login, ready, shot, watchConsole } from "./helpers";
+
+const fixtures = path.join(__dirname, "..", "fixtures");
+
+/** Width and height from a JPEG's start-of-frame marker, read from the bytes the server sent. */
+function jpegSize(bytes: Buffer): [number, number] {
+  let i = 2;
+  while (i + 9 < bytes.length) {
+    if (bytes[i] !== 0xff) throw new Error("not a JPEG segment");
+    const marker = bytes[i + 1];
+    const length = bytes.readUInt16BE(i + 2);
+    if (marker >= 0xc0 && marker <= 0xc2) return [bytes.readUInt16BE(i + 7), bytes.readUInt16BE(i + 5)];
+    i += 2 + length;
+  }
+  throw new Error("no frame header");
+}
+
+// A teacher posts real JPEG photos (one with GPS EXIF and a rotation) with visible progress; a parent
+// of the group sees them upright, without any metadata; a parent of another group gets 404 on the URL.
+test("a teacher posts photos that only the group's families can see", async ({ browser }, testInfo) => {
+  const js = testInfo.project.name === "js";
+  const message = `Foto's van de kinderboerderij (${testInfo.project.name}-${Date.now()})`;
+
+  const teacher = await (await browser.newContext()).newPage();
+  const teacherProblems = watchConsole(teacher, testInfo);
+  await login(teacher, testInfo, "juf.sanne@regenboog.example");
+  await teacher.goto("/bericht/nieuw");
+  await ready(teacher, testInfo);
+  await teacher.getByLabel("Bericht", { exact: true }).fill(message);
+  await teacher.getByLabel("Foto's kiezen").setInputFiles([
+    path.join(fixtures, "rotated-gps.jpg"),
+    path.join(fixtures, "landscape.jpg"),
+  ]);
+  if (js) {
+    // Each file has its own row with a progress bar; both finish before the form can be sent.
+    await expect(teacher.locator(".upload")).toHaveCount(2);
+    await expect(teacher.locator(".upload progress")).toHaveCount(2);
+    await expect(teacher.locator(".upload.done")).toHaveCount(2);
+    await expect(teacher.getByText("2 van 2 foto's geüpload")).toBeVisible();
+  }
+  await shot(teacher, testInfo, "compose-photos");
+  await teacher.getByRole("button", { name: "Plaatsen" }).click();
+  await expect(teacher).toHaveURL(/\/bericht\/\d+$/);
+  const postUrl = new URL(teacher.url()).pathname;
+  // The photos are processed in the background; the post appears with them once they are ready.
+  await expect(async () => {
+    await teacher.reload();
+    await expect(teacher.locator(".gallery img")).toHaveCount(2);
+  }).toPass({ timeout: 30_000 });
+  await shot(teacher, testInfo, "post-photos-teacher");
+  expect(teacherProblems).toEqual([]);
+
+  const parentContext = await browser.newContext();
+  const parent = await parentContext.newPage();
+  const parentProblems = watchConsole(parent, testInfo);
+  await login(parent, testInfo, "ouder.bakker@example.nl");
+  await expect(parent.locator("article", { hasText: message }).locator(".gallery img")).toHaveCount(2);
+  await shot(parent, testInfo, "feed-photos-parent");
+  await parent.goto(postUrl);
+  await ready(parent, testInfo);
+  const images = parent.locator(".gallery img");
+  await expect(images).toHaveCount(2);
+  await expect(parent.getByText("Alle rechten op tekst en beeld liggen bij de school")).toBeVisible();
+  await shot(parent, testInfo, "post-photos-parent");
+  const src = await images.first().getAttribute("src");
+  expect(src).toMatch(/^\/media\/[A-Za-z0-9_-]+\/feed$/);
+  const photo = await parent.request.get(src!);
+  expect(photo.status()).toBe(200);
+  const bytes = await photo.body();
+  const [width, height] = jpegSize(bytes);
+  expect(height).toBeGreaterThan(width); // turned upright by its EXIF orientation
+  for (const canary of ["CANARY-GPS", "CANARY-CAMERA", "CANARY-MAKE", "Exif"]) {
+    expect(bytes.includes(Buffer.from(canary))).toBe(false);
+  }
+  expect(parentProblems).toEqual([]);
+
+  const other = await (await browser.newContext()).newPage();
+  await login(other, testInfo, "ouder.devries@example.nl");
+  expect((await other.request.get(src!)).status()).toBe(404);
+  expect((await other.request.get(src!.replace(/feed$/, "full"))).status()).toBe(404);
+  await expect(other.getByText(message)).toHaveCount(0);
+});
