@@ -17,7 +17,7 @@ function jpegSize(bytes: Buffer): [number, number] {
   throw new Error("no frame header");
 }
 
-// A teacher posts real JPEG photos (one with GPS EXIF and a rotation) with visible progress; a parent
+// A teacher posts real JPEG photos (one with GPS EXIF and a rotation) and a video with visible progress; a parent
 // of the group sees them upright, without any metadata; a parent of another group gets 404 on the URL.
 test("a teacher posts photos that only the group's families can see", async ({ browser }, testInfo) => {
   const js = testInfo.project.name === "js";
@@ -29,16 +29,17 @@ test("a teacher posts photos that only the group's families can see", async ({ b
   await teacher.goto("/bericht/nieuw");
   await ready(teacher, testInfo);
   await teacher.getByLabel("Bericht", { exact: true }).fill(message);
-  await teacher.getByLabel("Foto's kiezen").setInputFiles([
+  await teacher.getByLabel("Foto's of video's kiezen").setInputFiles([
     path.join(fixtures, "rotated-gps.jpg"),
     path.join(fixtures, "landscape.jpg"),
+    path.join(fixtures, "clip.mp4"),
   ]);
   if (js) {
     // Each file has its own row with a progress bar; both finish before the form can be sent.
-    await expect(teacher.locator(".upload")).toHaveCount(2);
-    await expect(teacher.locator(".upload progress")).toHaveCount(2);
-    await expect(teacher.locator(".upload.done")).toHaveCount(2);
-    await expect(teacher.getByText("2 van 2 foto's geüpload")).toBeVisible();
+    await expect(teacher.locator(".upload")).toHaveCount(3);
+    await expect(teacher.locator(".upload progress")).toHaveCount(3);
+    await expect(teacher.locator(".upload.done")).toHaveCount(3);
+    await expect(teacher.getByText("3 van 3 bestanden geüpload")).toBeVisible();
   }
   await shot(teacher, testInfo, "compose-photos");
   await teacher.getByRole("button", { name: "Plaatsen" }).click();
@@ -48,6 +49,7 @@ test("a teacher posts photos that only the group's families can see", async ({ b
   await expect(async () => {
     await teacher.reload();
     await expect(teacher.locator(".gallery img")).toHaveCount(2);
+    await expect(teacher.locator(".gallery video")).toHaveCount(1);
   }).toPass({ timeout: 30_000 });
   await shot(teacher, testInfo, "post-photos-teacher");
   expect(teacherProblems).toEqual([]);
@@ -56,12 +58,14 @@ test("a teacher posts photos that only the group's families can see", async ({ b
   const parent = await parentContext.newPage();
   const parentProblems = watchConsole(parent, testInfo);
   await login(parent, testInfo, "ouder.bakker@example.nl");
-  await expect(parent.locator("article", { hasText: message }).locator(".gallery img")).toHaveCount(2);
+  await expect(parent.locator("article", { hasText: message }).locator(".gallery img")).toHaveCount(3);
   await shot(parent, testInfo, "feed-photos-parent");
   await parent.goto(postUrl);
   await ready(parent, testInfo);
   const images = parent.locator(".gallery img");
   await expect(images).toHaveCount(2);
+  const video = parent.locator(".gallery video");
+  await expect(video).toHaveCount(1);
   await expect(parent.getByText("Alle rechten op tekst en beeld liggen bij de school")).toBeVisible();
   await shot(parent, testInfo, "post-photos-parent");
   const src = await images.first().getAttribute("src");
@@ -74,6 +78,9 @@ test("a teacher posts photos that only the group's families can see", async ({ b
   for (const canary of ["CANARY-GPS", "CANARY-CAMERA", "CANARY-MAKE", "Exif"]) {
     expect(bytes.includes(Buffer.from(canary))).toBe(false);
   }
+  const clip = await parent.request.get((await video.getAttribute("src"))!, { headers: { range: "bytes=0-1023" } });
+  expect(clip.status()).toBe(206);
+  expect(clip.headers()["content-type"]).toBe("video/mp4");
   expect(parentProblems).toEqual([]);
 
   const other = await (await browser.newContext()).newPage();

@@ -177,6 +177,10 @@ impl Config {
                 }
             }
         };
+        let ffmpeg = Some(PathBuf::from(
+            get("KRING_FFMPEG").unwrap_or_else(|| "ffmpeg".into()),
+        ))
+        .filter(|path| app::media::video::ffmpeg_works(path));
         Ok(Config {
             database_url,
             addr,
@@ -193,6 +197,7 @@ impl Config {
                 smtp,
                 media_limits,
                 storage,
+                ffmpeg,
             },
         })
     }

@@ -93,6 +93,9 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             if state.settings.smtp.is_none() {
                 tracing::info!(folder = %state.settings.outbox_dir().display(), "no SMTP configured: mails are written to the outbox folder");
             }
+            if state.settings.ffmpeg.is_none() {
+                tracing::warn!("ffmpeg was not found (KRING_FFMPEG): video uploads are refused until it is installed");
+            }
             spawn_worker(&state)?;
             let listener = tokio::net::TcpListener::bind(config.addr)
                 .await

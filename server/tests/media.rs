@@ -676,7 +676,154 @@ async fn the_compose_form_reports_a_refused_file(app: TestApp) {
         .contains("Dit bestand wordt niet geaccepteerd"));
 }
 
+/// A two-second clip as a phone makes it: QuickTime, H.264 and AAC, held upright (rotation 90), with
+/// a title, a comment and a GPS position as canaries.
+fn phone_video() -> Vec<u8> {
+    let dir = std::env::temp_dir().join(format!("kring-video-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let out =
+        dir.join(format!("clip-{:?}.mov", std::thread::current().id()).replace(['(', ')'], ""));
+    let ffmpeg = |args: &[&str]| {
+        let status = std::process::Command::new("ffmpeg")
+            .args(["-nostdin", "-loglevel", "error", "-y"])
+            .args(args)
+            .status()
+            .expect("ffmpeg is installed by scripts/install-tools.sh");
+        assert!(status.success(), "making the test video: {args:?}");
+    };
+    let plain = out.with_extension("plain.mov");
+    let (plain_s, out_s) = (plain.to_string_lossy(), out.to_string_lossy());
+    ffmpeg(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=320x240:rate=10",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440",
+        "-t",
+        "2",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        &plain_s,
+    ]);
+    // The rotation is written as a display matrix only when remuxing (ffmpeg 5).
+    ffmpeg(&[
+        "-i",
+        &plain_s,
+        "-c",
+        "copy",
+        "-metadata",
+        "title=CANARY-TITLE",
+        "-metadata",
+        "comment=CANARY-COMMENT",
+        "-metadata",
+        "location=+52.3676+004.9041/",
+        "-metadata:s:v:0",
+        "rotate=90",
+        &out_s,
+    ]);
+    let _ = std::fs::remove_file(&plain);
+    let bytes = std::fs::read(&out).expect("video");
+    let _ = std::fs::remove_file(&out);
+    assert!(
+        contains(&bytes, b"CANARY-TITLE") && contains(&bytes, b"+52.3676"),
+        "the canaries are in the original"
+    );
+    bytes
+}
+
+/// UP-03 for video: an H.264/AAC MP4 that plays on phones, upright, without location or tags, with a
+/// poster; served with ranges (seeking) only to the group's families.
+async fn up03_videos_play_everywhere_without_metadata(app: TestApp) {
+    let sanne = app.session(TEACHER).await;
+    let (status, answer) = upload(&app, Some(&sanne), "IMG_0100.MOV", phone_video()).await;
+    assert_eq!(status, 200, "{answer:?}");
+    let uid = answer.uid.expect("uid");
+    assert_eq!(processed(&app, &uid).await, "ready");
+    post_with(&app, &sanne, "Groep 3", &[&uid]).await;
+    let bakker = app.session("ouder.bakker@example.nl").await;
+    let res = app
+        .page(&format!("/media/{uid}/video"), Some(&bakker))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "video/mp4");
+    let mp4 = res.bytes().await.expect("video").to_vec();
+    assert!(contains(&mp4[..64], b"ftyp"), "an MP4 file");
+    assert!(
+        contains(&mp4, b"avc1") && contains(&mp4, b"mp4a"),
+        "H.264 video and AAC audio"
+    );
+    for canary in [
+        b"CANARY-TITLE".as_slice(),
+        b"CANARY-COMMENT",
+        b"+52.3676",
+        b"Lavf",
+    ] {
+        assert!(
+            !contains(&mp4, canary),
+            "{} survived",
+            String::from_utf8_lossy(canary)
+        );
+    }
+    let poster = app.page(&format!("/media/{uid}/feed"), Some(&bakker)).await;
+    assert_eq!(poster.headers()["content-type"], "image/jpeg");
+    let poster =
+        image::load_from_memory(&poster.bytes().await.expect("poster")).expect("poster jpeg");
+    assert!(
+        poster.height() > poster.width(),
+        "turned upright: {}x{}",
+        poster.width(),
+        poster.height()
+    );
+    let part = common::client()
+        .get(app.at(&format!("/media/{uid}/video")))
+        .header("cookie", &bakker)
+        .header("range", "bytes=100-")
+        .send()
+        .await
+        .expect("range");
+    assert_eq!(part.status(), 206);
+    assert_eq!(part.bytes().await.expect("part").len(), mp4.len() - 100);
+    let devries = app.session("ouder.devries@example.nl").await;
+    assert_eq!(
+        app.page(&format!("/media/{uid}/video"), Some(&devries))
+            .await
+            .status(),
+        404
+    );
+    // Only the MP4 and the poster sizes are kept: the original is gone.
+    assert_eq!(stored_files(&app).len(), 4);
+}
+
+async fn without_ffmpeg(backend: Backend) {
+    let app = common::spawn_app_with(backend, |s| s.ffmpeg = None).await;
+    let sanne = app.session(TEACHER).await;
+    let (status, answer) = upload(&app, Some(&sanne), "clip.mov", phone_video()).await;
+    assert_eq!(
+        (status, answer.refusal.expect("refused").key.as_str()),
+        (415, "media_video_unavailable")
+    );
+    assert_eq!(media_rows(&app).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_ffmpeg_videos_are_refused_sqlite() {
+    without_ffmpeg(Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_ffmpeg_videos_are_refused_postgres() {
+    without_ffmpeg(Backend::Postgres).await
+}
+
 db_tests!(
+    up03_videos_play_everywhere_without_metadata,
     up03_no_metadata_survives_and_photos_stand_upright,
     up01_up02_bad_files_are_refused_and_leave_nothing,
     families_and_visitors_cannot_upload,

@@ -7,3 +7,5 @@ pub mod process;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod video;

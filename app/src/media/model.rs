@@ -1,22 +1,24 @@
 //! Media types shared by the server and the browser.
 use serde::{Deserialize, Serialize};
 
-/// The sizes every photo is stored in. Widths are the longest side in pixels.
+/// The sizes every photo (and every video's poster) is stored in, and the video itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Variant {
     Thumb,
     Feed,
     Full,
+    Video,
 }
 
 impl Variant {
+    /// The image sizes, smallest first.
     pub const ALL: [Variant; 3] = [Variant::Thumb, Variant::Feed, Variant::Full];
 
     pub fn longest_side(self) -> u32 {
         match self {
             Variant::Thumb => 400,
             Variant::Feed => 1080,
-            Variant::Full => 2048,
+            Variant::Full | Variant::Video => 2048,
         }
     }
 
@@ -25,11 +27,15 @@ impl Variant {
             Variant::Thumb => "thumb",
             Variant::Feed => "feed",
             Variant::Full => "full",
+            Variant::Video => "video",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Variant> {
-        Variant::ALL.into_iter().find(|v| v.as_str() == raw)
+        Variant::ALL
+            .into_iter()
+            .chain([Variant::Video])
+            .find(|v| v.as_str() == raw)
     }
 }
 
@@ -46,6 +52,10 @@ pub struct MediaView {
 }
 
 impl MediaView {
+    pub fn is_video(&self) -> bool {
+        self.kind == "video"
+    }
+
     pub fn url(&self, variant: Variant) -> String {
         format!("/media/{}/{}", self.uid, variant.as_str())
     }
@@ -149,6 +159,7 @@ mod tests {
         for v in Variant::ALL {
             assert_eq!(Variant::parse(v.as_str()), Some(v));
         }
+        assert_eq!(Variant::parse("video"), Some(Variant::Video));
         assert_eq!(Variant::parse("original"), None);
     }
 

@@ -105,38 +105,49 @@ pub async fn receive(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         Refusal::new("media_type_not_allowed"),
     ))?;
-    if kind.is_video() {
-        // Video processing (ffmpeg) comes with its own change; until then no unplayable file is kept.
+    let video = kind.is_video();
+    if video && state.settings.ffmpeg.is_none() {
+        // Without ffmpeg a video would not play on every phone: better not to keep it at all.
         return Err((
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Refusal::new("media_video_unavailable"),
         ));
     }
-    let limit = limits.photo_bytes;
+    let (limit, limit_key) = if video {
+        (limits.video_bytes, "media_video_too_big")
+    } else {
+        (limits.photo_bytes, "media_photo_too_big")
+    };
     let too_big = || {
         (
             StatusCode::PAYLOAD_TOO_LARGE,
-            Refusal::over_limit("media_photo_too_big", limit),
+            Refusal::over_limit(limit_key, limit),
         )
     };
     if head.len() as u64 > limit {
         return Err(too_big());
     }
-    match process::check_header(&head) {
-        Ok(_) => {}
-        // A header beyond the first bytes (huge EXIF): the job checks it before decoding.
-        Err(r) if r.key == "media_unreadable" && !finished => {}
-        Err(r) => return Err((StatusCode::UNPROCESSABLE_ENTITY, r)),
+    if !video {
+        match process::check_header(&head) {
+            Ok(_) => {}
+            // A header beyond the first bytes (huge EXIF): the job checks it before decoding.
+            Err(r) if r.key == "media_unreadable" && !finished => {}
+            Err(r) => return Err((StatusCode::UNPROCESSABLE_ENTITY, r)),
+        }
     }
+    // Photos are scanned for markup; videos are re-encoded by ffmpeg into a fresh container.
     let mut scanner = MarkupScanner::default();
-    scanner.feed(&head);
+    if !video {
+        scanner.feed(&head);
+    }
     let failed = |_| {
         (
             StatusCode::INTERNAL_SERVER_ERROR,
             Refusal::new("media_failed"),
         )
     };
-    let slot = server::begin(&state.db, actor, "image")
+    let kind_name = if video { "video" } else { "image" };
+    let slot = server::begin(&state.db, actor, kind_name)
         .await
         .map_err(failed)?;
     let mut writer = match state.storage.writer(&slot.key).await {
@@ -155,7 +166,9 @@ pub async fn receive(
             if total > limit {
                 return Err(too_big());
             }
-            scanner.feed(&chunk);
+            if !video {
+                scanner.feed(&chunk);
+            }
             writer.write(&chunk).await.map_err(failed)?;
         }
         if scanner.found() {

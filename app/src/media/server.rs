@@ -179,17 +179,21 @@ pub async fn process(state: &AppState, media_id: i64) -> Result<(), String> {
         // Finished before a crash: only the original may still need deleting.
         return forget_original(state, media_id, &key).await;
     }
-    let bytes = state.storage.get(&key).await.map_err(|e| e.to_string())?;
     let outcome = if row.kind == "image" {
+        let bytes = state.storage.get(&key).await.map_err(|e| e.to_string())?;
         tokio::task::spawn_blocking(move || process::process_image(&bytes))
             .await
             .map_err(|e| e.to_string())?
+            .map(|images| Ready {
+                images,
+                video: None,
+            })
     } else {
-        Err(super::model::Refusal::new("media_video_unavailable"))
+        process_video(state, &row.uid, &key).await?
     };
     match outcome {
         Ok(done) => {
-            for r in &done.renditions {
+            for r in &done.images.renditions {
                 state
                     .storage
                     .put(&variant_key(&row.uid, r.variant), r.jpeg.clone())
@@ -219,14 +223,87 @@ pub async fn process(state: &AppState, media_id: i64) -> Result<(), String> {
     forget_original(state, media_id, &key).await
 }
 
-async fn store_ready(
-    db: &Db,
-    media_id: i64,
+/// What processing made: the image sizes (of the photo, or of a video's poster) and the video.
+struct Ready {
+    images: process::Processed,
+    /// Storage key and size of the transcoded MP4.
+    video: Option<(String, i64)>,
+}
+
+fn temp_dir(state: &AppState) -> std::path::PathBuf {
+    state.settings.data_dir.join("tmp")
+}
+
+/// Transcodes a video with ffmpeg in a temporary folder (removed afterwards, or by the sweep after a
+/// crash) and makes its poster like a photo. `Ok(Err(_))` is a refusal, `Err(_)` a retryable failure.
+async fn process_video(
+    state: &AppState,
     uid: &str,
-    done: &process::Processed,
-) -> Result<(), AppError> {
+    key: &str,
+) -> Result<Result<Ready, super::model::Refusal>, String> {
+    let Some(ffmpeg) = state.settings.ffmpeg.clone() else {
+        return Ok(Err(super::model::Refusal::new("media_video_unavailable")));
+    };
+    let dir = temp_dir(state).join(uid);
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| e.to_string())?;
+    let result = async {
+        let input = dir.join("original");
+        state
+            .storage
+            .download_to(key, &input)
+            .await
+            .map_err(|e| e.to_string())?;
+        let transcoded = match super::video::transcode(&ffmpeg, &input, &dir).await {
+            Ok(t) => t,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let poster = transcoded.poster;
+        let images = match tokio::task::spawn_blocking(move || process::process_image(&poster))
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            Ok(images) => images,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let video_key = format!("m/{uid}/video.mp4");
+        let size = tokio::fs::metadata(&transcoded.mp4)
+            .await
+            .map_err(|e| e.to_string())?
+            .len();
+        state
+            .storage
+            .upload_from(&video_key, &transcoded.mp4)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(Ok(Ready {
+            images,
+            video: Some((video_key, size as i64)),
+        }))
+    }
+    .await;
+    let _ = tokio::fs::remove_dir_all(&dir).await;
+    result
+}
+
+async fn store_ready(db: &Db, media_id: i64, uid: &str, done: &Ready) -> Result<(), AppError> {
+    let (width, height) = (i64::from(done.images.width), i64::from(done.images.height));
     with_tx!(db, |tx| {
-        for r in &done.renditions {
+        if let Some((key, bytes)) = &done.video {
+            sqlx::query(
+                "INSERT INTO media_files (media_id, variant, storage_key, content_type, width, height, bytes) \
+                 VALUES ($1, 'video', $2, 'video/mp4', $3, $4, $5) ON CONFLICT (media_id, variant) DO NOTHING",
+            )
+            .bind(media_id)
+            .bind(key)
+            .bind(width)
+            .bind(height)
+            .bind(*bytes)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for r in &done.images.renditions {
             sqlx::query(
                 "INSERT INTO media_files (media_id, variant, storage_key, content_type, width, height, bytes) \
                  VALUES ($1, $2, $3, 'image/jpeg', $4, $5, $6) ON CONFLICT (media_id, variant) DO NOTHING",
@@ -242,8 +319,8 @@ async fn store_ready(
         }
         sqlx::query("UPDATE media SET status = 'ready', width = $2, height = $3 WHERE id = $1")
             .bind(media_id)
-            .bind(i64::from(done.width))
-            .bind(i64::from(done.height))
+            .bind(width)
+            .bind(height)
             .execute(&mut *tx)
             .await?;
     });
@@ -287,6 +364,23 @@ pub async fn queue_purge(state: &AppState, why: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Removes temporary video folders older than `age` seconds (left by a crash mid-transcode).
+fn sweep_temp(state: &AppState, age: i64) {
+    let Ok(entries) = std::fs::read_dir(temp_dir(state)) else {
+        return;
+    };
+    let cutoff = std::time::SystemTime::now() - std::time::Duration::from_secs(age as u64);
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t < cutoff);
+        if old {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct Doomed {
     id: i64,
@@ -298,6 +392,7 @@ struct Doomed {
 pub async fn purge(state: &AppState) -> Result<(), AppError> {
     let db = &state.db;
     let at = now();
+    sweep_temp(state, DRAFT_SECS);
     with_db!(db, |pool| sqlx::query(
         "UPDATE media SET status = 'discarded' WHERE \
            (post_id IS NULL AND status IN ('uploaded', 'ready', 'failed') AND created_at < $1) \

@@ -30,6 +30,8 @@ pub struct Settings {
     pub media_limits: MediaLimits,
     /// Where photos live: `data_dir/media` unless S3 is configured.
     pub storage: StorageConfig,
+    /// Debian's ffmpeg for videos; `None` when it cannot be run (videos are then refused).
+    pub ffmpeg: Option<PathBuf>,
 }
 
 impl Settings {

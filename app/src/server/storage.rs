@@ -41,6 +41,11 @@ pub struct Storage {
     store: Arc<dyn ObjectStore>,
 }
 
+fn io_error(e: std::io::Error) -> AppError {
+    tracing::error!(error = %e, "file error");
+    AppError::Internal
+}
+
 fn storage_error(e: object_store::Error) -> AppError {
     tracing::error!(error = %e, "storage error");
     AppError::Internal
@@ -103,6 +108,44 @@ impl Storage {
             .get_range(&Path::from(key), range)
             .await
             .map_err(storage_error)
+    }
+
+    /// Copies an object to a local file chunk by chunk (ffmpeg needs a file; a video may be large).
+    pub async fn download_to(&self, key: &str, path: &std::path::Path) -> Result<(), AppError> {
+        use futures::StreamExt;
+        use tokio::io::AsyncWriteExt;
+        let found = self
+            .store
+            .get(&Path::from(key))
+            .await
+            .map_err(storage_error)?;
+        let mut stream = found.into_stream();
+        let mut file = tokio::fs::File::create(path).await.map_err(io_error)?;
+        while let Some(chunk) = stream.next().await {
+            file.write_all(&chunk.map_err(storage_error)?)
+                .await
+                .map_err(io_error)?;
+        }
+        file.flush().await.map_err(io_error)
+    }
+
+    /// Stores a local file chunk by chunk.
+    pub async fn upload_from(&self, key: &str, path: &std::path::Path) -> Result<(), AppError> {
+        use tokio::io::AsyncReadExt;
+        let mut file = tokio::fs::File::open(path).await.map_err(io_error)?;
+        let mut writer = self.writer(key).await?;
+        let mut buf = vec![0u8; 1024 * 1024];
+        loop {
+            let n = file.read(&mut buf).await.map_err(io_error)?;
+            if n == 0 {
+                break;
+            }
+            if let Err(e) = writer.write(&buf[..n]).await {
+                writer.abort().await;
+                return Err(e);
+            }
+        }
+        writer.finish().await
     }
 
     /// Deletes an object; one that is already gone counts as deleted (retries are safe).

@@ -46,15 +46,33 @@ pub fn Gallery(media: Vec<MediaView>, #[prop(optional)] full: bool, href: String
             let more = (!full && hidden > 0 && n == shown).then(|| {
                 view! { <span class="more">{t!(i18n, media.more, n = hidden)}</span> }
             });
+            if full && m.is_video() {
+                let label = t_string!(i18n, media.video_alt, n, total).to_string();
+                return view! {
+                    <li class="video">
+                        <video controls playsinline preload="none" controlslist="nodownload" poster=m.url(Variant::Feed)
+                            src=m.url(Variant::Video) width=width height=height aria-label=label></video>
+                    </li>
+                }
+                .into_any();
+            }
+            let alt = if m.is_video() {
+                t_string!(i18n, media.video_alt, n, total).to_string()
+            } else {
+                alt
+            };
+            let play = m.is_video().then(|| view! { <span class="play" aria-hidden="true"></span> });
             view! {
                 <li>
                     <a href=link>
                         <img src=m.url(Variant::Feed) srcset=m.srcset() sizes=sizes alt=alt
                             width=width height=height loading="lazy" decoding="async"/>
+                        {play}
                         {more}
                     </a>
                 </li>
             }
+            .into_any()
         })
         .collect_view();
     Some(view! {

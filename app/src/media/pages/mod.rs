@@ -21,6 +21,8 @@ pub fn refusal_text(i18n: leptos_i18n::I18nContext<Locale>, r: &Refusal) -> Stri
         "media_too_many_pixels" => t_string!(i18n, media.too_many_pixels).to_string(),
         "media_unreadable" => t_string!(i18n, media.unreadable).to_string(),
         "media_photo_too_big" => t_string!(i18n, media.photo_too_big, limit).to_string(),
+        "media_video_too_big" => t_string!(i18n, media.video_too_big, limit).to_string(),
+        "media_video_too_long" => t_string!(i18n, media.video_too_long).to_string(),
         "media_post_too_big" => t_string!(i18n, media.post_too_big).to_string(),
         "media_too_many" => t_string!(i18n, media.too_many).to_string(),
         "media_missing" => t_string!(i18n, media.missing).to_string(),

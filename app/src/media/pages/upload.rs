@@ -32,12 +32,13 @@ pub fn busy(uploads: &[Upload]) -> bool {
         .any(|u| matches!(u.state, UploadState::Queued | UploadState::Sending(_)))
 }
 
-pub const ACCEPT: &str = "image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif";
+pub const ACCEPT: &str = "image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,video/mp4,video/quicktime,video/webm";
 
 #[component]
 pub fn Uploader(limits: MediaLimits, uploads: RwSignal<Vec<Upload>>) -> impl IntoView {
     let i18n = use_i18n();
-    let limit = megabytes(limits.photo_bytes);
+    let photo = megabytes(limits.photo_bytes);
+    let video = megabytes(limits.video_bytes);
     let on_change = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         super::xhr::chosen(&ev, uploads, limits);
@@ -88,7 +89,7 @@ pub fn Uploader(limits: MediaLimits, uploads: RwSignal<Vec<Upload>>) -> impl Int
                 <input id="post-files" class="file-input" type="file" name="files" multiple accept=ACCEPT
                     aria-describedby="files-hint" on:change=on_change/>
             </label>
-            <p id="files-hint" class="hint">{t!(i18n, media.limit_hint, limit)}</p>
+            <p id="files-hint" class="hint">{t!(i18n, media.limit_hint, photo, video)}</p>
             <ul class="uploads">{rows}</ul>
             <p class="hint" aria-live="polite">{summary}</p>
             {ids}

@@ -44,13 +44,13 @@ fn add(files: &FileList, uploads: RwSignal<Vec<Upload>>, limits: MediaLimits) {
             *k
         });
         // Refused before a byte is sent: saves a parent's data plan and says why at once.
-        let state = if file.type_().starts_with("video/") {
-            UploadState::Failed(Refusal::new("media_video_unavailable"))
-        } else if file.size() as u64 > limits.photo_bytes {
-            UploadState::Failed(Refusal::over_limit(
-                "media_photo_too_big",
-                limits.photo_bytes,
-            ))
+        let (limit, refusal) = if file.type_().starts_with("video/") {
+            (limits.video_bytes, "media_video_too_big")
+        } else {
+            (limits.photo_bytes, "media_photo_too_big")
+        };
+        let state = if file.size() as u64 > limit {
+            UploadState::Failed(Refusal::over_limit(refusal, limit))
         } else {
             UploadState::Queued
         };
