@@ -9,3 +9,17 @@ export PATH="$KRING_ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # shellcheck source=versions.sh
 . "$KRING_ROOT/scripts/versions.sh"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# Installs those of the given Debian packages that are missing (nothing when all are there).
+apt_install() {
+  local missing="" p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+  done
+  [ -z "$missing" ] && return 0
+  say "installing Debian packages:$missing"
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing
+}

@@ -32,13 +32,5 @@ fi
 
 packages="$APT_RUN_PACKAGES"
 [ "$want_test" = 1 ] && packages="$packages $APT_TEST_PACKAGES"
-missing=""
-for p in $packages; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-  say "installing Debian packages:$missing"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing
-fi
+# shellcheck disable=SC2086
+apt_install $packages

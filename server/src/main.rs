@@ -32,6 +32,12 @@ enum Command {
         #[arg(long, default_value = "Beheerder")]
         name: String,
     },
+    /// Run the photo pipeline on files and write the sizes to a folder (benchmarks and checks).
+    ProcessPhotos {
+        #[arg(long)]
+        out: std::path::PathBuf,
+        files: Vec<std::path::PathBuf>,
+    },
 }
 
 #[tokio::main]
@@ -72,6 +78,9 @@ async fn open(config: &Config) -> Result<Db, String> {
 }
 
 async fn run(command: Command, config: Config) -> Result<(), String> {
+    if let Command::ProcessPhotos { out, files } = &command {
+        return process_photos(out, files);
+    }
     let db = open(&config).await?;
     match command {
         Command::Migrate => {
@@ -88,6 +97,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             Ok(())
         }
         Command::CreateAdmin { email, name } => create_admin(&config, db, &email, &name).await,
+        Command::ProcessPhotos { .. } => unreachable!("handled before the database is opened"),
         Command::Serve => {
             let state = app_state(&config, db)?;
             if state.settings.smtp.is_none() {
@@ -158,4 +168,29 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// Times Kring's photo pipeline (decode, orient, sRGB, three sizes, JPEG) per file, as the job runs it.
+fn process_photos(out: &std::path::Path, files: &[std::path::PathBuf]) -> Result<(), String> {
+    std::fs::create_dir_all(out).map_err(|e| e.to_string())?;
+    let mut total = std::time::Duration::ZERO;
+    for file in files {
+        let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let started = std::time::Instant::now();
+        let done = app::media::process::process_image(&bytes)
+            .map_err(|r| format!("{}: refused ({})", file.display(), r.key))?;
+        let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("photo");
+        for r in &done.renditions {
+            std::fs::write(
+                out.join(format!("{stem}-{}.jpg", r.variant.as_str())),
+                &r.jpeg,
+            )
+            .map_err(|e| e.to_string())?;
+        }
+        let took = started.elapsed();
+        total += took;
+        println!("{} {} ms", file.display(), took.as_millis());
+    }
+    println!("total {} ms", total.as_millis());
+    Ok(())
 }

@@ -268,7 +268,72 @@ async fn posting_works_as_a_plain_html_form(app: TestApp) {
     assert!(page.contains("Zonder JavaScript geplaatst"));
 }
 
+/// Read receipts: a pupil counts once any guardian opened the post; staff views do not count, and
+/// only the author and the directie see the receipts.
+async fn read_receipts_count_pupils_whose_families_opened_the_post(app: TestApp) {
+    let post = app
+        .make_post(
+            "juf.sanne@regenboog.example",
+            "Groep 3",
+            "Denk aan de gymschoenen",
+        )
+        .await;
+    let receipts = |who: &'static str| {
+        let app = &app;
+        async move {
+            let c = app.session(who).await;
+            let res = app
+                .call("read_receipts", Some(&c), &[("post_id", post.to_string())])
+                .await;
+            let status = res.status().as_u16();
+            (
+                status,
+                res.json::<serde_json::Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    let open = |who: &'static str| {
+        let app = &app;
+        async move {
+            let c = app.session(who).await;
+            let res = app
+                .call("get_post", Some(&c), &[("post_id", post.to_string())])
+                .await;
+            assert_eq!(res.status(), 200, "{who} opens the post");
+        }
+    };
+    let (status, r) = receipts("juf.sanne@regenboog.example").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (r["seen"].as_u64(), r["total"].as_u64()),
+        (Some(0), Some(2)),
+        "{r}"
+    );
+    open("juf.sanne@regenboog.example").await;
+    open("directie@regenboog.example").await;
+    open("ouder.bakker@example.nl").await;
+    open("ouder.bakker@example.nl").await;
+    let (_, r) = receipts("juf.sanne@regenboog.example").await;
+    assert_eq!(
+        (r["seen"].as_u64(), r["total"].as_u64()),
+        (Some(1), Some(2)),
+        "{r}"
+    );
+    assert_eq!(r["not_seen"], serde_json::json!(["Mila Jansen"]));
+    open("ouder.jansen@example.nl").await;
+    let (status, r) = receipts("directie@regenboog.example").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (r["seen"].as_u64(), r["not_seen"].as_array().map(Vec::len)),
+        (Some(2), Some(0))
+    );
+    // Families see no one else's data.
+    assert_eq!(receipts("ouder.bakker@example.nl").await.0, 403);
+    assert_eq!(receipts("ouder.devries@example.nl").await.0, 404);
+}
+
 db_tests!(
+    read_receipts_count_pupils_whose_families_opened_the_post,
     a_teachers_post_reaches_the_group_and_nobody_else,
     the_school_group_reaches_every_family_of_the_school,
     xs01_post_text_is_sanitised_on_every_page,

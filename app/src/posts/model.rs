@@ -160,6 +160,15 @@ impl NewPost {
     }
 }
 
+/// Read receipts for staff: a pupil counts as reached when any of their guardians opened the post.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadReceipts {
+    pub seen: usize,
+    pub total: usize,
+    /// Pupils none of whose guardians has opened the post yet, by name.
+    pub not_seen: Vec<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComposeOptions {
     pub groups: Vec<GroupRef>,

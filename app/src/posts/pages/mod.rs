@@ -6,3 +6,4 @@ pub mod form;
 pub mod group;
 pub mod groups;
 pub mod post;
+mod receipts;

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::card::PostCard;
+use super::{card::PostCard, receipts::ReadReceiptsCard};
 use crate::{
     app::param_id,
     i18n::*,
@@ -59,6 +59,7 @@ pub fn PostPage() -> impl IntoView {
                                     </details>
                                 </div>
                             </section>
+                            <ReadReceiptsCard post_id=id/>
                         })}
                     }
                     .into_any()
