@@ -822,7 +822,83 @@ async fn without_ffmpeg_videos_are_refused_postgres() {
     without_ffmpeg(Backend::Postgres).await
 }
 
+/// LD-02 for photos: a runner killed mid-job (renditions half written, job still leased) leaves a post
+/// that is finished after the restart, never half-visible, and no original left behind.
+async fn ld02_a_photo_job_killed_midway_finishes_after_restart(app: TestApp) {
+    let sanne_id = app.user_id(TEACHER).await;
+    let sanne = app.session(TEACHER).await;
+    let uid = "KILLEDKILLEDKILLEDKIL1";
+    let key = app::media::server::original_key(uid);
+    app.state
+        .storage
+        .put(&key, phone_photo(640, 480, 1))
+        .await
+        .expect("store");
+    // What the killed runner left: one rendition written, the row still 'uploaded', the job leased.
+    app.state
+        .storage
+        .put(&format!("m/{uid}/full.jpg"), b"half-written".to_vec())
+        .await
+        .expect("partial");
+    let (media_id,): (i64,) = app::with_db!(&app.db, |pool| sqlx::query_as(
+        "INSERT INTO media (uid, uploader_id, kind, status, original_key, bytes, created_at) \
+         VALUES ($1, $2, 'image', 'uploaded', $3, 1000, $4) RETURNING id"
+    )
+    .bind(uid)
+    .bind(sanne_id)
+    .bind(&key)
+    .bind(app::server::clock::now())
+    .fetch_one(pool)
+    .await)
+    .expect("media row");
+    let post = post_with(&app, &sanne, "Groep 3", &[uid]).await;
+    let bakker = app.session("ouder.bakker@example.nl").await;
+    async fn visible(app: &TestApp, cookie: &str, post: i64) -> u16 {
+        app.call("get_post", Some(cookie), &[("post_id", post.to_string())])
+            .await
+            .status()
+            .as_u16()
+    }
+    assert_eq!(
+        visible(&app, &bakker, post).await,
+        404,
+        "never half-visible"
+    );
+    app::with_db!(&app.db, |pool| sqlx::query(
+        "INSERT INTO jobs (kind, payload, idempotency_key, status, attempts, locked_until, run_at, created_at) \
+         VALUES ('media.process', $1, $2, 'running', 1, 1, 0, 0)"
+    )
+    .bind(format!("{{\"media_id\":{media_id}}}"))
+    .bind(format!("media.process.{media_id}"))
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("leased job");
+    app.state.jobs_wake.notify_one();
+    assert_eq!(processed(&app, uid).await, "ready");
+    for _ in 0..200 {
+        if visible(&app, &bakker, post).await == 200 && stored_files(&app).len() == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        visible(&app, &bakker, post).await,
+        200,
+        "published after the restart"
+    );
+    let full = app.page(&format!("/media/{uid}/full"), Some(&bakker)).await;
+    image::load_from_memory(&full.bytes().await.expect("bytes"))
+        .expect("the half-written file was replaced");
+    let names: Vec<String> = stored_files(&app)
+        .iter()
+        .map(|f| f.0.display().to_string())
+        .collect();
+    assert_eq!(names.len(), 3, "three sizes and no original: {names:?}");
+}
+
 db_tests!(
+    ld02_a_photo_job_killed_midway_finishes_after_restart,
     up03_videos_play_everywhere_without_metadata,
     up03_no_metadata_survives_and_photos_stand_upright,
     up01_up02_bad_files_are_refused_and_leave_nothing,
