@@ -68,6 +68,21 @@ test("a teacher posts photos that only the group's families can see", async ({ b
   await expect(video).toHaveCount(1);
   await expect(parent.getByText("Alle rechten op tekst en beeld liggen bij de school")).toBeVisible();
   await shot(parent, testInfo, "post-photos-parent");
+  if (js) {
+    // The full-screen viewer: opens on a tap, pages with the arrow keys, closes with Escape.
+    await images.first().click();
+    const viewer = parent.getByRole("dialog", { name: "Foto 1 van 2" });
+    await expect(viewer).toBeVisible();
+    await expect(parent.getByRole("button", { name: "Sluiten" })).toBeFocused();
+    await shot(parent, testInfo, "viewer");
+    await parent.keyboard.press("ArrowRight");
+    await expect(parent.getByRole("dialog", { name: "Foto 2 van 2" })).toBeVisible();
+    await parent.keyboard.press("Escape");
+    await expect(parent.getByRole("dialog")).toHaveCount(0);
+  } else {
+    // Without JavaScript a photo opens on its own, in full size.
+    await expect(images.first().locator("xpath=..")).toHaveAttribute("href", /\/media\/[A-Za-z0-9_-]+\/full$/);
+  }
   const src = await images.first().getAttribute("src");
   expect(src).toMatch(/^\/media\/[A-Za-z0-9_-]+\/feed$/);
   const photo = await parent.request.get(src!);

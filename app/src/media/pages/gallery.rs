@@ -18,6 +18,9 @@ pub fn Gallery(media: Vec<MediaView>, #[prop(optional)] full: bool, href: String
         return None;
     }
     let shown = if full { total } else { total.min(IN_FEED) };
+    // The viewer pages through the photos (videos play in place).
+    let photos: Vec<MediaView> = media.iter().filter(|m| !m.is_video()).cloned().collect();
+    let open = RwSignal::new(None::<usize>);
     let hidden = total - shown;
     let class = match (full, shown) {
         (false, 1) => "gallery single",
@@ -62,9 +65,16 @@ pub fn Gallery(media: Vec<MediaView>, #[prop(optional)] full: bool, href: String
                 alt
             };
             let play = m.is_video().then(|| view! { <span class="play" aria-hidden="true"></span> });
+            let photo_index = photos.iter().position(|p| p.uid == m.uid);
+            let on_click = move |ev: leptos::ev::MouseEvent| {
+                if let (true, Some(i)) = (full, photo_index) {
+                    ev.prevent_default();
+                    open.set(Some(i));
+                }
+            };
             view! {
                 <li>
-                    <a href=link>
+                    <a href=link on:click=on_click>
                         <img src=m.url(Variant::Feed) srcset=m.srcset() sizes=sizes alt=alt
                             width=width height=height loading="lazy" decoding="async"/>
                         {play}
@@ -77,5 +87,6 @@ pub fn Gallery(media: Vec<MediaView>, #[prop(optional)] full: bool, href: String
         .collect_view();
     Some(view! {
         <ul class=class aria-label=t_string!(i18n, media.gallery)>{items}</ul>
+        {full.then(|| view! { <super::viewer::Viewer photos open/> })}
     })
 }

@@ -1,6 +1,7 @@
 //! Media in the UI: the gallery of a post and the uploader of the compose form.
 mod gallery;
 pub mod upload;
+mod viewer;
 #[cfg(feature = "hydrate")]
 mod xhr;
 

@@ -1,0 +1,90 @@
+//! The full-screen photo viewer: swipe on phones, arrow keys and Escape on laptops. Without
+//! JavaScript the gallery links open each photo on its own, so nothing depends on this.
+use leptos::{html, prelude::*};
+
+use crate::{
+    i18n::*,
+    media::model::{MediaView, Variant},
+};
+
+/// A swipe shorter than this (CSS pixels) is a tap.
+const SWIPE: i32 = 50;
+
+#[component]
+pub fn Viewer(photos: Vec<MediaView>, open: RwSignal<Option<usize>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = photos.len().max(1) as i32;
+    let step = move |by: i32| {
+        open.update(|o| {
+            if let Some(i) = o {
+                *i = (*i as i32 + by).rem_euclid(count) as usize;
+            }
+        })
+    };
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if open.get_untracked().is_none() {
+            return;
+        }
+        match ev.key().as_str() {
+            "Escape" => open.set(None),
+            "ArrowLeft" => step(-1),
+            "ArrowRight" => step(1),
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+    let close_button = NodeRef::<html::Button>::new();
+    Effect::new(move |_| {
+        if open.get().is_some() {
+            if let Some(b) = close_button.get() {
+                let _ = b.focus();
+            }
+        }
+    });
+    let touch_x = StoredValue::new(None::<i32>);
+    // Touch lists exist only in the browser build.
+    let on_touch_start = move |ev: leptos::ev::TouchEvent| {
+        #[cfg(feature = "hydrate")]
+        touch_x.set_value(ev.changed_touches().get(0).map(|t| t.client_x()));
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    let on_touch_end = move |ev: leptos::ev::TouchEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            let end = ev.changed_touches().get(0).map(|t| t.client_x());
+            if let (Some(start), Some(end)) = (touch_x.get_value(), end) {
+                if end - start > SWIPE {
+                    step(-1);
+                } else if start - end > SWIPE {
+                    step(1);
+                }
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (ev, touch_x, SWIPE);
+    };
+    move || {
+        let index = open.get()?;
+        let photo = photos.get(index)?.clone();
+        let (n, total) = (index + 1, photos.len());
+        let label = t_string!(i18n, media.photo_alt, n, total).to_string();
+        let (alt, count_text) = (label.clone(), label.clone());
+        Some(view! {
+            <div class="viewer" role="dialog" aria-modal="true" aria-label=label
+                on:touchstart=on_touch_start on:touchend=on_touch_end>
+                <img src=photo.url(Variant::Full) srcset=photo.srcset() sizes="100vw" alt=alt/>
+                <p class="viewer-count" aria-hidden="true">{count_text}</p>
+                <button type="button" class="viewer-close" node_ref=close_button on:click=move |_| open.set(None)>
+                    {t!(i18n, media.viewer_close)}
+                </button>
+                {(total > 1).then(|| view! {
+                    <button type="button" class="viewer-prev" aria-label=t_string!(i18n, media.viewer_prev)
+                        on:click=move |_| step(-1)></button>
+                    <button type="button" class="viewer-next" aria-label=t_string!(i18n, media.viewer_next)
+                        on:click=move |_| step(1)></button>
+                })}
+            </div>
+        })
+    }
+}
