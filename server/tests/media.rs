@@ -444,7 +444,7 @@ async fn a_post_waits_for_its_photos(app: TestApp) {
         "the author sees it, marked as processing"
     );
 
-    app::media::server::process(&app.state, media_id)
+    app::media::processing::process(&app.state, media_id)
         .await
         .expect("process");
     assert_eq!(
@@ -460,7 +460,7 @@ async fn a_post_waits_for_its_photos(app: TestApp) {
         .expect("post");
     assert_eq!(seen[0]["media"][0]["uid"], uid);
     // Running the job again (a retry after a crash) changes nothing and keeps no original.
-    app::media::server::process(&app.state, media_id)
+    app::media::processing::process(&app.state, media_id)
         .await
         .expect("process again");
     assert_eq!(stored_files(&app).len(), 3);
@@ -579,7 +579,7 @@ async fn up05_a_broken_upload_leaves_nothing(app: TestApp) {
     .await
     .map(|r| r.rows_affected()))
     .expect("row");
-    app::media::server::purge(&app.state).await.expect("purge");
+    app::media::sweep::purge(&app.state).await.expect("purge");
     assert_eq!(media_rows(&app).await, 0);
     assert!(stored_files(&app).is_empty());
 }

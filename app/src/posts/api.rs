@@ -39,7 +39,7 @@ pub async fn get_post(post_id: i64) -> Result<(PostView, i64), AppError> {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
             let post = super::server::get(&state.db, &actor, post_id).await?;
-            super::server::mark_seen(&state.db, &actor, post_id).await?;
+            super::receipts::mark_seen(&state.db, &actor, post_id).await?;
             Ok((post, crate::server::clock::now()))
         }
         .await,
@@ -135,7 +135,7 @@ pub async fn read_receipts(post_id: i64) -> Result<super::model::ReadReceipts, A
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            super::server::read_receipts(&state.db, &actor, post_id).await
+            super::receipts::read_receipts(&state.db, &actor, post_id).await
         }
         .await,
     )

@@ -6,4 +6,6 @@ pub mod markup;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod receipts;
+#[cfg(feature = "ssr")]
 pub mod server;

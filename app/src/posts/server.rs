@@ -2,9 +2,7 @@
 //! simply not found (AC-02).
 use super::{
     markup,
-    model::{
-        ComposeOptions, Cursor, FeedPage, GroupRef, NewPost, PostView, ReadReceipts, PAGE_SIZE,
-    },
+    model::{ComposeOptions, Cursor, FeedPage, GroupRef, NewPost, PostView, PAGE_SIZE},
 };
 use crate::{
     error::AppError,
@@ -319,7 +317,7 @@ pub async fn create(
 }
 
 /// The author, or the directie of the post's school, may change or remove a post.
-async fn editable(db: &Db, actor: &Actor, post_id: i64) -> Result<PostView, AppError> {
+pub(super) async fn editable(db: &Db, actor: &Actor, post_id: i64) -> Result<PostView, AppError> {
     let post = get(db, actor, post_id).await?;
     if post.can_edit {
         Ok(post)
@@ -424,57 +422,4 @@ pub async fn my_groups(db: &Db, actor: &Actor) -> Result<Vec<GroupRef>, AppError
         .fetch_all(pool)
         .await)?;
     Ok(groups)
-}
-
-/// Records that a guardian opened a post (staff views are not receipts).
-pub async fn mark_seen(db: &Db, actor: &Actor, post_id: i64) -> Result<(), AppError> {
-    if actor.is_staff() {
-        return Ok(());
-    }
-    with_db!(db, |pool| sqlx::query(
-        "INSERT INTO post_views (post_id, user_id, seen_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (post_id, user_id) DO NOTHING"
-    )
-    .bind(post_id)
-    .bind(actor.user_id)
-    .bind(now())
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-/// "Gezien door ouders van 18 van 24 leerlingen": for the author and the directie only. The pupils
-/// are those placed this school year in the post's class groups (all of the school for a school-wide
-/// post); a guardian link marked "no access" does not count.
-pub async fn read_receipts(db: &Db, actor: &Actor, post_id: i64) -> Result<ReadReceipts, AppError> {
-    editable(db, actor, post_id).await?;
-    let rows: Vec<(String, String, bool)> = with_db!(db, |pool| {
-        sqlx::query_as(
-        "SELECT p.first_name, p.last_name, EXISTS (\
-           SELECT 1 FROM guardianships gs JOIN post_views v ON v.user_id = gs.user_id AND v.post_id = $1 \
-           WHERE gs.pupil_id = p.id AND gs.no_access = FALSE) AS seen \
-         FROM pupils p \
-         JOIN placements pl ON pl.pupil_id = p.id \
-         JOIN school_years sy ON sy.id = pl.school_year_id AND sy.starts_on <= $2 AND sy.ends_on >= $2 \
-         WHERE p.school_id = (SELECT school_id FROM posts WHERE id = $1) \
-           AND (pl.group_id IN (SELECT group_id FROM post_groups WHERE post_id = $1) \
-                OR EXISTS (SELECT 1 FROM post_groups pg JOIN groups g ON g.id = pg.group_id \
-                           WHERE pg.post_id = $1 AND g.kind = 'school')) \
-         ORDER BY p.last_name, p.first_name"
-    )
-    .bind(post_id)
-    .bind(today())
-    .fetch_all(pool)
-    .await
-    })?;
-    Ok(ReadReceipts {
-        seen: rows.iter().filter(|r| r.2).count(),
-        total: rows.len(),
-        not_seen: rows
-            .into_iter()
-            .filter(|r| !r.2)
-            .map(|(first, last, _)| format!("{first} {last}"))
-            .collect(),
-    })
 }

@@ -61,10 +61,10 @@ async fn handle(state: &AppState, mailer: &Mailer, job: &Job) -> Result<(), Stri
     match job.kind.as_str() {
         media::server::PROCESS_JOB => {
             let p: media::server::ProcessJob = job.payload().map_err(|e| e.to_string())?;
-            return media::server::process(state, p.media_id).await;
+            return media::processing::process(state, p.media_id).await;
         }
         media::server::PURGE_JOB => {
-            return media::server::purge(state).await.map_err(|e| e.to_string())
+            return media::sweep::purge(state).await.map_err(|e| e.to_string())
         }
         _ => {}
     }
