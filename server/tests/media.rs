@@ -384,18 +384,12 @@ async fn media_revalidate_and_serve_ranges(app: TestApp) {
     assert_eq!(other.status(), 404);
 }
 
-/// A post is invisible to families while its photos are processed, and appears when they are done.
-async fn a_post_waits_for_its_photos(app: TestApp) {
+/// An upload of the teacher whose bytes are stored but whose job has not run: its row says
+/// 'uploaded' and no job is queued. Returns the media id.
+async fn uploaded_not_processed(app: &TestApp, uid: &str, photo: Vec<u8>) -> i64 {
     let sanne_id = app.user_id(TEACHER).await;
-    let sanne = app.session(TEACHER).await;
-    // An upload whose job has not run yet: its row and original exist, no job is queued.
-    let uid = "WAITINGWAITINGWAITING1";
     let key = app::media::server::original_key(uid);
-    app.state
-        .storage
-        .put(&key, phone_photo(320, 240, 1))
-        .await
-        .expect("store");
+    app.state.storage.put(&key, photo).await.expect("store");
     let (media_id,): (i64,) = app::with_db!(&app.db, |pool| sqlx::query_as(
         "INSERT INTO media (uid, uploader_id, kind, status, original_key, bytes, created_at) \
          VALUES ($1, $2, 'image', 'uploaded', $3, 1000, $4) RETURNING id"
@@ -407,6 +401,14 @@ async fn a_post_waits_for_its_photos(app: TestApp) {
     .fetch_one(pool)
     .await)
     .expect("media row");
+    media_id
+}
+
+/// A post is invisible to families while its photos are processed, and appears when they are done.
+async fn a_post_waits_for_its_photos(app: TestApp) {
+    let sanne = app.session(TEACHER).await;
+    let uid = "WAITINGWAITINGWAITING1";
+    let media_id = uploaded_not_processed(&app, uid, phone_photo(320, 240, 1)).await;
     let post = post_with(&app, &sanne, "Groep 3", &[uid]).await;
     let bakker = app.session("ouder.bakker@example.nl").await;
     let get = |c: String| {
@@ -826,32 +828,15 @@ async fn without_ffmpeg_videos_are_refused_postgres() {
 /// LD-02 for photos: a runner killed mid-job (renditions half written, job still leased) leaves a post
 /// that is finished after the restart, never half-visible, and no original left behind.
 async fn ld02_a_photo_job_killed_midway_finishes_after_restart(app: TestApp) {
-    let sanne_id = app.user_id(TEACHER).await;
     let sanne = app.session(TEACHER).await;
     let uid = "KILLEDKILLEDKILLEDKIL1";
-    let key = app::media::server::original_key(uid);
-    app.state
-        .storage
-        .put(&key, phone_photo(640, 480, 1))
-        .await
-        .expect("store");
+    let media_id = uploaded_not_processed(&app, uid, phone_photo(640, 480, 1)).await;
     // What the killed runner left: one rendition written, the row still 'uploaded', the job leased.
     app.state
         .storage
         .put(&format!("m/{uid}/full.jpg"), b"half-written".to_vec())
         .await
         .expect("partial");
-    let (media_id,): (i64,) = app::with_db!(&app.db, |pool| sqlx::query_as(
-        "INSERT INTO media (uid, uploader_id, kind, status, original_key, bytes, created_at) \
-         VALUES ($1, $2, 'image', 'uploaded', $3, 1000, $4) RETURNING id"
-    )
-    .bind(uid)
-    .bind(sanne_id)
-    .bind(&key)
-    .bind(app::server::clock::now())
-    .fetch_one(pool)
-    .await)
-    .expect("media row");
     let post = post_with(&app, &sanne, "Groep 3", &[uid]).await;
     let bakker = app.session("ouder.bakker@example.nl").await;
     async fn visible(app: &TestApp, cookie: &str, post: i64) -> u16 {
