@@ -14,6 +14,7 @@ use crate::{
     },
     admin::pages::{home::AdminHome, pupil::PupilPage, school::SchoolPage},
     i18n::*,
+    moderation::pages::{queue::QueuePage, report::ReportPage},
     posts::pages::{
         compose::ComposePage, edit::EditPage, feed::FeedPage, group::GroupPage, groups::GroupsPage,
         post::PostPage,
@@ -69,6 +70,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/bericht/nieuw") view=ComposePage ssr=SsrMode::Async/>
                         <Route path=path!("/bericht/:id") view=PostPage ssr=SsrMode::Async/>
                         <Route path=path!("/bericht/:id/bewerken") view=EditPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bericht/:id/melden") view=ReportPage ssr=SsrMode::Async/>
+                        <Route path=path!("/moderatie") view=QueuePage ssr=SsrMode::Async/>
                         <Route path=path!("/inloggen") view=LoginPage ssr=SsrMode::Async/>
                         <Route path=path!("/wachtwoord-vergeten") view=ForgotPage ssr=SsrMode::Async/>
                         <Route path=path!("/wachtwoord-instellen") view=ResetPage ssr=SsrMode::Async/>

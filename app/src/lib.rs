@@ -12,8 +12,10 @@ pub use generated::i18n;
 pub mod accounts;
 pub mod admin;
 mod app;
+pub mod comments;
 pub mod error;
 pub mod media;
+pub mod moderation;
 pub mod posts;
 #[cfg(feature = "ssr")]
 pub mod server;

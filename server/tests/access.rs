@@ -26,6 +26,10 @@ struct Fx {
     bakker: i64,
     sanne: i64,
     jansen: i64,
+    /// Two comments by ouder.bakker on `post3` per actor: one to delete, one to remove.
+    comments: Vec<i64>,
+    /// An open report (by ouder.jansen, of another comment) per actor, for resolving.
+    reports: Vec<i64>,
 }
 
 type Body = fn(&Fx, usize, i64) -> Vec<(&'static str, String)>;
@@ -253,6 +257,69 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
         [401, 404, 404, 403, 200, 404, 200],
     ),
     (
+        "post_comments",
+        |f, _, _| vec![("post_id", f.post3.to_string())],
+        [401, 200, 404, 200, 200, 404, 404],
+    ),
+    (
+        "add_comment",
+        |f, _, _| {
+            vec![
+                ("post_id", f.post3.to_string()),
+                ("body", "Wat leuk!".into()),
+            ]
+        },
+        [401, 200, 404, 200, 200, 404, 404],
+    ),
+    (
+        "delete_comment",
+        |f, a, _| vec![("comment_id", f.comments[a].to_string())],
+        [401, 200, 404, 403, 403, 404, 404],
+    ),
+    (
+        "remove_comment",
+        |f, a, _| {
+            vec![
+                ("comment_id", f.comments[ACTORS.len() + a].to_string()),
+                ("reason", "Noemt een kind bij naam".into()),
+            ]
+        },
+        [401, 403, 404, 200, 200, 404, 404],
+    ),
+    (
+        "report_target",
+        |_, _, post| vec![("post_id", post.to_string())],
+        [401, 200, 404, 200, 200, 404, 404],
+    ),
+    (
+        "report",
+        |_, _, post| {
+            vec![
+                ("post_id", post.to_string()),
+                ("reason", "child".into()),
+                ("details", "".into()),
+            ]
+        },
+        // The teacher wrote the post: her own post is deleted, not reported.
+        [401, 200, 404, 400, 200, 404, 404],
+    ),
+    (
+        "moderation_queue",
+        |_, _, _| vec![],
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "resolve_report",
+        |f, a, _| {
+            vec![
+                ("report_id", f.reports[a].to_string()),
+                ("decision", "keep".into()),
+                ("note", "Besproken met de ouder".into()),
+            ]
+        },
+        [401, 404, 404, 200, 200, 404, 404],
+    ),
+    (
         "admin_user_active",
         |f, _, _| {
             vec![
@@ -289,6 +356,16 @@ fn pages(f: &Fx) -> Vec<(&'static str, String, [u16; 7])> {
             "/bericht/{id}",
             format!("/bericht/{}", f.post3),
             [302, 200, 404, 200, 200, 404, 404],
+        ),
+        (
+            "/bericht/{id}/melden",
+            format!("/bericht/{}/melden", f.post3),
+            [302, 200, 404, 200, 200, 404, 404],
+        ),
+        (
+            "/moderatie",
+            "/moderatie".into(),
+            [302, 404, 404, 200, 200, 200, 200],
         ),
         (
             "/bericht/{id}/bewerken",
@@ -331,7 +408,27 @@ fn pages(f: &Fx) -> Vec<(&'static str, String, [u16; 7])> {
 }
 
 async fn fixture(app: &TestApp) -> Fx {
+    let post3 = app.post_in("Groep 3").await;
+    let mut comments = Vec::new();
+    let mut reports = Vec::new();
+    for _ in 0..ACTORS.len() * 2 {
+        comments.push(
+            app.make_comment("ouder.bakker@example.nl", post3, "Leuk!")
+                .await,
+        );
+    }
+    for _ in ACTORS {
+        let reported = app
+            .make_comment("ouder.bakker@example.nl", post3, "Hm")
+            .await;
+        reports.push(
+            app.make_report("ouder.jansen@example.nl", post3, Some(reported))
+                .await,
+        );
+    }
     Fx {
+        comments,
+        reports,
         school_a: app.school("OBS De Regenboog").await,
         group3: app.group("Groep 3").await,
         post3: app.post_in("Groep 3").await,

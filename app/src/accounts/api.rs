@@ -38,7 +38,13 @@ pub async fn load_me() -> Result<Option<CurrentUser>, AppError> {
             let can_post = !crate::posts::server::postable_groups(&state.db, &actor)
                 .await?
                 .is_empty();
+            let open_reports = if actor.roles.is_empty() {
+                0
+            } else {
+                crate::moderation::server::open_count(&state.db, &actor).await?
+            };
             Ok(Some(CurrentUser {
+                open_reports,
                 id: actor.user_id,
                 name: actor.name.clone(),
                 locale: actor.locale.clone(),

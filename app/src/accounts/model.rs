@@ -17,6 +17,8 @@ pub struct CurrentUser {
     /// May open the administration screens (admin, directie or teacher).
     pub can_manage: bool,
     pub can_post: bool,
+    /// Reports waiting for this user as directie or as the author of the post.
+    pub open_reports: i64,
 }
 
 /// An e-mail address, trimmed and lower-cased, with a plausible shape.

@@ -95,7 +95,7 @@ pub async fn delete_post(post_id: i64) -> Result<(), AppError> {
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            super::server::delete(&state, &actor, post_id).await?;
+            super::server::delete(&state, &actor, post_id, None).await?;
             leptos_axum::redirect("/");
             Ok(())
         }

@@ -77,6 +77,7 @@ pub async fn create(
             },
             "post[urgent]" => form.urgent = value == "true",
             "post[pinned]" => form.pinned = value == "true",
+            "post[comments]" => form.comments = value == "true",
             _ => {}
         }
     }

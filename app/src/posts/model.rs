@@ -32,6 +32,8 @@ pub struct PostView {
     pub pinned: bool,
     /// "processing" while its photos are being processed (only the author sees it), else "published".
     pub status: String,
+    /// Families may comment (only ever true for a post to one class group).
+    pub comments_open: bool,
     pub created_at: i64,
     pub updated_at: i64,
     /// Sanitised HTML made from `body` on the server (XS-01).
@@ -45,6 +47,8 @@ pub struct PostView {
     /// Ready photos and videos, in the author's order.
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub media: Vec<MediaView>,
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub comment_count: i64,
 }
 
 impl PostView {
@@ -105,6 +109,9 @@ pub struct PostForm {
     pub urgent: bool,
     #[serde(default)]
     pub pinned: bool,
+    /// The author lets families comment (it only takes effect for a post to one class group).
+    #[serde(default)]
+    pub comments: bool,
     /// Uploaded photos and videos (their uids), in the order the author chose.
     #[serde(default)]
     pub media: Vec<String>,
@@ -118,6 +125,7 @@ pub struct NewPost {
     pub groups: Vec<i64>,
     pub urgent: bool,
     pub pinned: bool,
+    pub comments: bool,
     pub media: Vec<String>,
 }
 
@@ -156,6 +164,7 @@ impl NewPost {
             groups,
             urgent: form.urgent,
             pinned: form.pinned,
+            comments: form.comments,
         })
     }
 }

@@ -19,7 +19,7 @@ use crate::{
 
 const POST_COLUMNS: &str =
     "p.id, p.school_id, p.author_id, u.name AS author_name, p.title, p.body, \
-     p.urgent, p.pinned, p.status, p.created_at, p.updated_at";
+     p.urgent, p.pinned, p.status, p.comments_open, p.created_at, p.updated_at";
 
 /// The feed of every group the actor may see, newest first.
 pub async fn feed(db: &Db, actor: &Actor, cursor: Cursor) -> Result<FeedPage, AppError> {
@@ -138,7 +138,12 @@ async fn decorate(db: &Db, actor: &Actor, posts: &mut [&mut PostView]) -> Result
         q.fetch_all(pool).await
     })?;
     let media = crate::media::server::of_posts(db, &ids).await?;
+    let comment_counts = crate::comments::server::counts(db, &ids).await?;
     for post in posts.iter_mut() {
+        post.comment_count = comment_counts
+            .iter()
+            .find(|c| c.0 == post.id)
+            .map_or(0, |c| c.1);
         post.media = media
             .iter()
             .filter(|m| m.post_id == post.id)
@@ -257,11 +262,13 @@ pub async fn create(
     limits: &MediaLimits,
 ) -> Result<i64, AppError> {
     let school_id = check_postable(db, actor, &post.groups).await?;
+    let comments_open =
+        post.comments && crate::comments::server::allowed_for_groups(db, &post.groups).await?;
     let at = now();
     let id = with_tx!(db, |tx| {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO posts (school_id, author_id, title, body, urgent, pinned, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+            "INSERT INTO posts (school_id, author_id, title, body, urgent, pinned, created_at, updated_at, comments_open) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
         )
         .bind(school_id)
         .bind(actor.user_id)
@@ -270,6 +277,7 @@ pub async fn create(
         .bind(post.urgent)
         .bind(post.pinned)
         .bind(at)
+        .bind(comments_open)
         .fetch_one(&mut *tx)
         .await?;
         for group in &post.groups {
@@ -332,9 +340,15 @@ pub async fn update(db: &Db, actor: &Actor, post_id: i64, post: NewPost) -> Resu
     if school_id != existing.school_id {
         return Err(AppError::validation("groups", "post_groups_one_school"));
     }
+    let allowed = crate::comments::server::allowed_for_groups(db, &post.groups).await?;
+    if !allowed && existing.comment_count > 0 {
+        // Its families' names would be shown to other groups.
+        return Err(AppError::validation("groups", "post_has_comments"));
+    }
     with_tx!(db, |tx| {
         sqlx::query(
-            "UPDATE posts SET title = $2, body = $3, urgent = $4, pinned = $5, updated_at = $6 WHERE id = $1",
+            "UPDATE posts SET title = $2, body = $3, urgent = $4, pinned = $5, updated_at = $6, comments_open = $7 \
+             WHERE id = $1",
         )
         .bind(post_id)
         .bind(&post.title)
@@ -342,6 +356,7 @@ pub async fn update(db: &Db, actor: &Actor, post_id: i64, post: NewPost) -> Resu
         .bind(post.urgent)
         .bind(post.pinned)
         .bind(now())
+        .bind(post.comments && allowed)
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM post_groups WHERE post_id = $1")
@@ -360,11 +375,28 @@ pub async fn update(db: &Db, actor: &Actor, post_id: i64, post: NewPost) -> Resu
 }
 
 /// Deletes a post; its photos are marked for deletion in the same transaction and the purge job
-/// removes the files, not only the rows (PR-05).
-pub async fn delete(state: &AppState, actor: &Actor, post_id: i64) -> Result<(), AppError> {
+/// removes the files, not only the rows (PR-05). Open reports about it (or its comments) are
+/// resolved as removed, with the note when a report's handling is why it goes.
+pub async fn delete(
+    state: &AppState,
+    actor: &Actor,
+    post_id: i64,
+    note: Option<&str>,
+) -> Result<(), AppError> {
     let db = &state.db;
     editable(db, actor, post_id).await?;
+    let at = now();
     with_tx!(db, |tx| {
+        sqlx::query(
+            "UPDATE reports SET resolved_at = $2, resolved_by = $3, resolution = 'removed', resolution_note = $4 \
+             WHERE post_id = $1 AND resolved_at IS NULL",
+        )
+        .bind(post_id)
+        .bind(at)
+        .bind(actor.user_id)
+        .bind(note)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("UPDATE media SET status = 'discarded' WHERE post_id = $1")
             .bind(post_id)
             .execute(&mut *tx)
@@ -374,11 +406,13 @@ pub async fn delete(state: &AppState, actor: &Actor, post_id: i64) -> Result<(),
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO audit_log (actor_id, action, object_kind, object_id, created_at) VALUES ($1, 'delete', 'post', $2, $3)",
+            "INSERT INTO audit_log (actor_id, action, object_kind, object_id, created_at, note) \
+             VALUES ($1, 'delete', 'post', $2, $3, $4)",
         )
         .bind(actor.user_id)
         .bind(post_id)
-        .bind(now())
+        .bind(at)
+        .bind(note)
         .execute(&mut *tx)
         .await?;
     });

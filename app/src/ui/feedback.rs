@@ -38,6 +38,18 @@ pub fn error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> Str
             "group_required" => t_string!(i18n, errors.group_required).into(),
             "not_staff_of_school" => t_string!(i18n, errors.not_staff_of_school).into(),
             "cannot_deactivate_self" => t_string!(i18n, errors.cannot_deactivate_self).into(),
+            "comment_required" => t_string!(i18n, errors.comment_required).into(),
+            "comment_too_long" => t_string!(i18n, errors.comment_too_long).into(),
+            "comments_closed" => t_string!(i18n, errors.comments_closed).into(),
+            "reason_required" => t_string!(i18n, errors.reason_required).into(),
+            "reason_too_long" => t_string!(i18n, errors.reason_too_long).into(),
+            "post_has_comments" => t_string!(i18n, errors.post_has_comments).into(),
+            "report_reason_required" => t_string!(i18n, errors.report_reason_required).into(),
+            "report_details_required" => t_string!(i18n, errors.report_details_required).into(),
+            "report_details_too_long" => t_string!(i18n, errors.report_details_too_long).into(),
+            "report_own" => t_string!(i18n, errors.report_own).into(),
+            "decision_required" => t_string!(i18n, errors.decision_required).into(),
+            "report_already_resolved" => t_string!(i18n, errors.report_already_resolved).into(),
             key if key.starts_with("media_") => {
                 crate::media::pages::refusal_text(i18n, &crate::media::model::Refusal::new(key))
             }

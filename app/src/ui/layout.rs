@@ -40,6 +40,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 return None;
             };
             let path = location.pathname.get_untracked();
+            let waiting = u.open_reports;
             let item = move |href: &'static str, kind: Icon, label: String| {
                 let current = if href == "/" {
                     path == "/"
@@ -51,6 +52,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <a href=href aria-current=current.then_some("page")>
                             {icon(kind)}
                             <span>{label}</span>
+                            {(href == "/beheer" && waiting > 0).then(|| view! {
+                                <span class="nav-badge">{waiting}</span>
+                            })}
                         </a>
                     </li>
                 }

@@ -254,6 +254,40 @@ impl TestApp {
             .expect("create post")
     }
 
+    pub async fn actor(&self, email: &str) -> auth::Actor {
+        let id = self.user_id(email).await;
+        auth::load_actor(&self.db, id)
+            .await
+            .expect("actor")
+            .expect("active")
+    }
+
+    /// A comment by `email` on a post, through the domain layer.
+    pub async fn make_comment(&self, email: &str, post_id: i64, text: &str) -> i64 {
+        let actor = self.actor(email).await;
+        let text = app::comments::model::CommentText::parse(text).expect("valid comment");
+        app::comments::server::add(&self.db, &actor, post_id, text)
+            .await
+            .expect("add comment")
+    }
+
+    /// A report by `email` of a comment (or, with `None`, of the post), through the domain layer;
+    /// answers the new report's id.
+    pub async fn make_report(&self, email: &str, post_id: i64, comment_id: Option<i64>) -> i64 {
+        let actor = self.actor(email).await;
+        let report = app::moderation::model::NewReport::parse("hurtful", "").expect("valid");
+        app::moderation::server::report(&self.db, &actor, post_id, comment_id, report)
+            .await
+            .expect("report");
+        let (id,): (i64,) = app::with_db!(&self.db, |pool| sqlx::query_as(
+            "SELECT MAX(id) FROM reports"
+        )
+        .fetch_one(pool)
+        .await)
+        .expect("report id");
+        id
+    }
+
     pub fn settings(&self) -> Arc<Settings> {
         self.state.settings.clone()
     }

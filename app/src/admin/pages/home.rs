@@ -22,6 +22,15 @@ pub fn AdminHome() -> impl IntoView {
             match data.await {
                 Ok((Some(user), list)) if user.can_manage => view! {
                     <section class="card">
+                        <h2>{t!(i18n, moderation.title)}</h2>
+                        <p class="actions">
+                            <a class="button" href="/moderatie">{t!(i18n, moderation.manage_link)}</a>
+                            {(user.open_reports > 0).then(|| view! {
+                                <span class="badge urgent-badge">{t_string!(i18n, moderation.open_count, n = user.open_reports).to_string()}</span>
+                            })}
+                        </p>
+                    </section>
+                    <section class="card">
                         <h2>{t!(i18n, admin.schools)}</h2>
                         {list.is_empty().then(|| view! { <p class="muted">{t!(i18n, admin.no_schools)}</p> })}
                         <ul class="list">

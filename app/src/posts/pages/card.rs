@@ -22,6 +22,11 @@ pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl 
         })
         .collect_view();
     let processing = post.processing();
+    let comment_count = match post.comment_count {
+        0 => None,
+        1 => Some(t_string!(i18n, posts.comment_count_one).to_string()),
+        n => Some(t_string!(i18n, posts.comment_count, n).to_string()),
+    };
     let class = if post.urgent {
         "card post urgent"
     } else {
@@ -50,7 +55,10 @@ pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl 
             <div class="post-body" inner_html=post.body_html.clone()></div>
             <Gallery media=post.media.clone() full href=href.clone()/>
             {(!full).then(|| view! {
-                <footer class="post-foot"><a href=href.clone()>{t!(i18n, posts.open)}</a></footer>
+                <footer class="post-foot meta-line">
+                    <a href=href.clone()>{t!(i18n, posts.open)}</a>
+                    {comment_count.map(|c| view! { <a href=format!("{href}#reacties")>{c}</a> })}
+                </footer>
             })}
         </article>
     }

@@ -28,6 +28,8 @@ pub fn PostFields(
         .unwrap_or_default();
     let urgent = existing.as_ref().is_some_and(|p| p.urgent);
     let pinned = existing.as_ref().is_some_and(|p| p.pinned);
+    // On by default for a new post; the server keeps it off unless the post goes to one class group.
+    let comments = existing.as_ref().is_none_or(|p| p.comments_open);
     let only_one = groups.len() == 1;
     let group_boxes = groups
         .into_iter()
@@ -66,5 +68,10 @@ pub fn PostFields(
             <input type="checkbox" name="post[pinned]" value="true" checked=pinned/>
             <span>{t!(i18n, compose.pinned)}</span>
         </label>
+        <label class="choice">
+            <input type="checkbox" name="post[comments]" value="true" checked=comments aria-describedby="comments-hint"/>
+            <span>{t!(i18n, compose.comments)}</span>
+        </label>
+        <p id="comments-hint" class="hint">{t!(i18n, compose.comments_hint)}</p>
     }
 }

@@ -1,10 +1,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{card::PostCard, receipts::ReadReceiptsCard};
 use crate::{
     app::param_id,
+    comments::pages::CommentsSection,
     i18n::*,
     posts::api::{get_post, DeletePost, PinPost},
     ui::feedback::{page_error, FormError, Loading},
@@ -14,6 +15,7 @@ use crate::{
 pub fn PostPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
+    let query = use_query_map();
     let delete = ServerAction::<DeletePost>::new();
     let pin = ServerAction::<PinPost>::new();
     let post = Resource::new(
@@ -33,8 +35,16 @@ pub fn PostPage() -> impl IntoView {
                     let pinned = p.pinned;
                     view! {
                         <Title text=title/>
+                        {query.read_untracked().get("gemeld").map(|_| view! {
+                            <p class="notice ok" role="status">{t!(i18n, posts.reported)}</p>
+                        })}
                         <PostCard post=p now full=true/>
                         <p class="rights">{t!(i18n, posts.rights)}</p>
+                        {(!can_edit).then(|| view! {
+                            <p class="post-report">
+                                <a class="link-button" href=format!("/bericht/{id}/melden")>{t!(i18n, posts.report)}</a>
+                            </p>
+                        })}
                         {can_edit.then(|| view! {
                             <section class="card actions-card" aria-label=t_string!(i18n, posts.manage)>
                                 <FormError result=delete.value()/>
@@ -61,6 +71,7 @@ pub fn PostPage() -> impl IntoView {
                             </section>
                             <ReadReceiptsCard post_id=id/>
                         })}
+                        <CommentsSection post_id=id/>
                     }
                     .into_any()
                 }

@@ -1,0 +1,234 @@
+//! Comment rules and queries. Reading and writing go through `readable_posts`, so a comment on a
+//! post the actor may not see is simply not found (AC-02).
+use super::model::{CommentText, CommentView, Comments, Reason};
+use crate::{
+    error::AppError,
+    server::{
+        auth::Actor,
+        clock::{now, today},
+        db::Db,
+        visibility::readable_posts,
+    },
+    with_db, with_tx,
+};
+
+/// Only a post to exactly one class group may carry comments: a parent's name is then shown only
+/// to the families of their own child's group.
+pub async fn allowed_for_groups(db: &Db, groups: &[i64]) -> Result<bool, AppError> {
+    let [group] = groups else {
+        return Ok(false);
+    };
+    let kind: Option<(String,)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT kind FROM groups WHERE id = $1"
+    )
+    .bind(*group)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(kind.is_some_and(|(k,)| k == "class"))
+}
+
+async fn allowed_for_post(db: &Db, post_id: i64) -> Result<bool, AppError> {
+    let groups: Vec<(i64,)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT group_id FROM post_groups WHERE post_id = $1"
+    )
+    .bind(post_id)
+    .fetch_all(pool)
+    .await)?;
+    let ids: Vec<i64> = groups.into_iter().map(|(g,)| g).collect();
+    allowed_for_groups(db, &ids).await
+}
+
+/// How many comments each of these posts has (for the "3 reacties" line in the feed).
+pub async fn counts(db: &Db, post_ids: &[i64]) -> Result<Vec<(i64, i64)>, AppError> {
+    if post_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=post_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT post_id, COUNT(*) FROM comments WHERE post_id IN ({}) GROUP BY post_id",
+        placeholders.join(", ")
+    );
+    let rows: Vec<(i64, i64)> = with_db!(db, |pool| {
+        let mut q = sqlx::query_as(&sql);
+        for id in post_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(pool).await
+    })?;
+    Ok(rows)
+}
+
+/// The author of the post, the directie of its school, and staff of its groups may remove comments
+/// and handle reports about it.
+pub async fn may_moderate(db: &Db, actor: &Actor, post_id: i64) -> Result<bool, AppError> {
+    let (n,): (i64,) = with_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT COUNT(*) FROM posts p WHERE p.id = $1 AND (p.author_id = $2 \
+           OR EXISTS (SELECT 1 FROM staff_roles sr WHERE sr.user_id = $2 AND sr.school_id = p.school_id \
+                      AND sr.role = 'directie') \
+           OR EXISTS (SELECT 1 FROM post_groups pg JOIN group_staff gs ON gs.group_id = pg.group_id \
+                      JOIN staff_roles sr ON sr.user_id = gs.user_id AND sr.school_id = p.school_id \
+                      WHERE pg.post_id = p.id AND gs.user_id = $2))"
+    )
+    .bind(post_id)
+    .bind(actor.user_id)
+    .fetch_one(pool)
+    .await
+    })?;
+    Ok(n > 0)
+}
+
+const AUDIT: &str =
+    "INSERT INTO audit_log (actor_id, action, object_kind, object_id, created_at, note) \
+     VALUES ($1, $2, 'comment', $3, $4, $5)";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    author_id: i64,
+    author_name: String,
+    body: String,
+    created_at: i64,
+}
+
+/// The comments of a post the actor may read, oldest first.
+pub async fn list(db: &Db, actor: &Actor, post_id: i64) -> Result<Comments, AppError> {
+    let post = crate::posts::server::get(db, actor, post_id).await?;
+    let allowed = allowed_for_post(db, post_id).await?;
+    let readable = readable_posts();
+    let sql = format!(
+        "SELECT c.id, c.author_id, u.name AS author_name, c.body, c.created_at \
+         FROM comments c JOIN users u ON u.id = c.author_id \
+         WHERE c.post_id = $3 AND c.post_id IN ({readable}) ORDER BY c.created_at, c.id"
+    );
+    let rows: Vec<Row> = if allowed {
+        with_db!(db, |pool| sqlx::query_as(&sql)
+            .bind(actor.user_id)
+            .bind(today())
+            .bind(post_id)
+            .fetch_all(pool)
+            .await)?
+    } else {
+        Vec::new()
+    };
+    let can_remove = !rows.is_empty() && may_moderate(db, actor, post_id).await?;
+    Ok(Comments {
+        comments: rows
+            .into_iter()
+            .map(|r| CommentView {
+                mine: r.author_id == actor.user_id,
+                can_remove,
+                id: r.id,
+                author_name: r.author_name,
+                body: r.body,
+                created_at: r.created_at,
+            })
+            .collect(),
+        allowed,
+        open: post.comments_open,
+        now: now(),
+    })
+}
+
+pub async fn add(db: &Db, actor: &Actor, post_id: i64, text: CommentText) -> Result<i64, AppError> {
+    let post = crate::posts::server::get(db, actor, post_id).await?;
+    if post.processing() || !post.comments_open || !allowed_for_post(db, post_id).await? {
+        return Err(AppError::validation("body", "comments_closed"));
+    }
+    let (id,): (i64,) = with_db!(db, |pool| {
+        sqlx::query_as(
+        "INSERT INTO comments (post_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
+    )
+    .bind(post_id)
+    .bind(actor.user_id)
+    .bind(text.as_str())
+    .bind(now())
+    .fetch_one(pool)
+    .await
+    })?;
+    Ok(id)
+}
+
+/// A comment of a post the actor may read: (post id, author id, author name, text).
+pub async fn find(
+    db: &Db,
+    actor: &Actor,
+    comment_id: i64,
+) -> Result<(i64, i64, String, String), AppError> {
+    let readable = readable_posts();
+    let sql = format!(
+        "SELECT c.post_id, c.author_id, u.name, c.body FROM comments c JOIN users u ON u.id = c.author_id \
+         WHERE c.id = $3 AND c.post_id IN ({readable})"
+    );
+    with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(actor.user_id)
+        .bind(today())
+        .bind(comment_id)
+        .fetch_optional(pool)
+        .await)?
+    .ok_or(AppError::NotFound)
+}
+
+/// The author of a comment deletes it. Returns the post id.
+pub async fn delete_own(db: &Db, actor: &Actor, comment_id: i64) -> Result<i64, AppError> {
+    let (post_id, author_id, _, _) = find(db, actor, comment_id).await?;
+    if author_id != actor.user_id {
+        return Err(AppError::Forbidden);
+    }
+    with_tx!(db, |tx| {
+        sqlx::query("DELETE FROM comments WHERE id = $1")
+            .bind(comment_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(AUDIT)
+            .bind(actor.user_id)
+            .bind("delete")
+            .bind(comment_id)
+            .bind(now())
+            .bind(None::<&str>)
+            .execute(&mut *tx)
+            .await?;
+    });
+    Ok(post_id)
+}
+
+/// Staff of the group, the post's author or the directie remove a comment for everyone. Who and why
+/// go to the audit log, and open reports about it are resolved with the same reason. Returns the
+/// post id.
+pub async fn remove(
+    db: &Db,
+    actor: &Actor,
+    comment_id: i64,
+    reason: &Reason,
+) -> Result<i64, AppError> {
+    let (post_id, _, _, _) = find(db, actor, comment_id).await?;
+    if !may_moderate(db, actor, post_id).await? {
+        return Err(AppError::Forbidden);
+    }
+    let at = now();
+    with_tx!(db, |tx| {
+        sqlx::query(
+            "UPDATE reports SET resolved_at = $2, resolved_by = $3, resolution = 'removed', resolution_note = $4 \
+             WHERE comment_id = $1 AND resolved_at IS NULL",
+        )
+        .bind(comment_id)
+        .bind(at)
+        .bind(actor.user_id)
+        .bind(reason.as_str())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM comments WHERE id = $1")
+            .bind(comment_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(AUDIT)
+            .bind(actor.user_id)
+            .bind("remove")
+            .bind(comment_id)
+            .bind(at)
+            .bind(Some(reason.as_str()))
+            .execute(&mut *tx)
+            .await?;
+    });
+    Ok(post_id)
+}
