@@ -68,6 +68,11 @@ test("a teacher posts photos that only the group's families can see", async ({ b
   await expect(video).toHaveCount(1);
   await expect(parent.getByText("Alle rechten op tekst en beeld liggen bij de school")).toBeVisible();
   await shot(parent, testInfo, "post-photos-parent");
+  // ... and can comment on them.
+  const reaction = `Wat een mooie foto's! (${testInfo.project.name})`;
+  await parent.getByLabel("Jouw reactie").fill(reaction);
+  await parent.getByRole("button", { name: "Plaats reactie" }).click();
+  await expect(parent.locator(".comment", { hasText: reaction })).toBeVisible();
   if (js) {
     // The full-screen viewer: opens on a tap, pages with the arrow keys, closes with Escape.
     await images.first().click();

@@ -468,6 +468,53 @@ async fn a_post_waits_for_its_photos(app: TestApp) {
     assert_eq!(stored_files(&app).len(), 3);
 }
 
+/// A file that passed the upload checks but fails in the job: the post is published without it, and
+/// only its author (and the directie) are told why.
+async fn a_photo_that_fails_in_processing_is_reported_to_the_author(app: TestApp) {
+    let sanne = app.session(TEACHER).await;
+    let good = "GOODGOODGOODGOODGOOD01";
+    let bad = "BROKENBROKENBROKENBRO1";
+    let good_id = uploaded_not_processed(&app, good, phone_photo(320, 240, 1)).await;
+    let bad_id = uploaded_not_processed(&app, bad, common::images::png_header_only(320, 240)).await;
+    let post = post_with(&app, &sanne, "Groep 3", &[good, bad]).await;
+    for id in [good_id, bad_id] {
+        app::media::processing::process(&app.state, id)
+            .await
+            .expect("process");
+    }
+    assert_eq!(status_of(&app, bad).await.as_deref(), Some("failed"));
+    let get = |who: &'static str| {
+        let app = &app;
+        async move {
+            let c = app.session(who).await;
+            let v: serde_json::Value = app
+                .call("get_post", Some(&c), &[("post_id", post.to_string())])
+                .await
+                .json()
+                .await
+                .expect("post");
+            v
+        }
+    };
+    let own = get(TEACHER).await;
+    assert_eq!(own[0]["status"], "published");
+    assert_eq!(own[0]["media"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        own[0]["failed_media"],
+        serde_json::json!(["media_unreadable"])
+    );
+    let family = get("ouder.bakker@example.nl").await;
+    assert_eq!(family[0]["media"][0]["uid"], good);
+    assert_eq!(family[0]["failed_media"], serde_json::json!([]));
+    let page = app
+        .page(&format!("/bericht/{post}"), Some(&sanne))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Niet alles kon worden verwerkt"));
+}
+
 /// Someone else's upload cannot be attached to a post.
 async fn only_your_own_uploads_can_be_attached(app: TestApp) {
     let ahmed = app.session("meester.ahmed@regenboog.example").await;
@@ -884,6 +931,7 @@ async fn ld02_a_photo_job_killed_midway_finishes_after_restart(app: TestApp) {
 }
 
 db_tests!(
+    a_photo_that_fails_in_processing_is_reported_to_the_author,
     ld02_a_photo_job_killed_midway_finishes_after_restart,
     up03_videos_play_everywhere_without_metadata,
     up03_no_metadata_survives_and_photos_stand_upright,

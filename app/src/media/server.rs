@@ -119,6 +119,27 @@ pub async fn of_posts(db: &Db, post_ids: &[i64]) -> Result<Vec<MediaView>, AppEr
     })?)
 }
 
+/// Items of these posts whose processing failed after the upload (for example a video ffmpeg
+/// could not read): (post id, refusal key), for the author's notice.
+pub async fn failures_of_posts(db: &Db, post_ids: &[i64]) -> Result<Vec<(i64, String)>, AppError> {
+    if post_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=post_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT post_id, COALESCE(failure, 'media_failed') FROM media \
+         WHERE status = 'failed' AND post_id IN ({}) ORDER BY post_id, position, id",
+        placeholders.join(", ")
+    );
+    Ok(with_db!(db, |pool| {
+        let mut q = sqlx::query_as(&sql);
+        for id in post_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(pool).await
+    })?)
+}
+
 #[derive(sqlx::FromRow)]
 pub struct StoredFile {
     pub storage_key: String,

@@ -49,6 +49,10 @@ pub struct PostView {
     pub media: Vec<MediaView>,
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub comment_count: i64,
+    /// For the author and the directie only: why photos or videos of this post could not be
+    /// processed (refusal keys); they are left out of the post.
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub failed_media: Vec<String>,
 }
 
 impl PostView {

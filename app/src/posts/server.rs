@@ -139,6 +139,7 @@ async fn decorate(db: &Db, actor: &Actor, posts: &mut [&mut PostView]) -> Result
     })?;
     let media = crate::media::server::of_posts(db, &ids).await?;
     let comment_counts = crate::comments::server::counts(db, &ids).await?;
+    let failures = crate::media::server::failures_of_posts(db, &ids).await?;
     for post in posts.iter_mut() {
         post.comment_count = comment_counts
             .iter()
@@ -151,7 +152,13 @@ async fn decorate(db: &Db, actor: &Actor, posts: &mut [&mut PostView]) -> Result
             .collect();
         post.body_html = markup::render(&post.body);
         post.can_edit = post.author_id == actor.user_id || actor.is_directie_of(post.school_id);
-        if !post.can_edit {
+        if post.can_edit {
+            post.failed_media = failures
+                .iter()
+                .filter(|f| f.0 == post.id)
+                .map(|f| f.1.clone())
+                .collect();
+        } else {
             // Readers get the rendered HTML only: half the bytes on a parent's phone.
             post.body.clear();
         }

@@ -170,9 +170,15 @@ pub fn phone_photo(width: u32, height: u32, orientation: u16) -> Vec<u8> {
 
 /// A PNG that claims 60000×60000 pixels: a valid signature and header chunk, and no pixels.
 pub fn pixel_bomb_png() -> Vec<u8> {
+    png_header_only(60_000, 60_000)
+}
+
+/// A PNG with a valid signature and header chunk and no pixel data at all: it passes every check
+/// made from the header and fails only when decoded.
+pub fn png_header_only(width: u32, height: u32) -> Vec<u8> {
     let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&60_000u32.to_be_bytes());
-    ihdr.extend_from_slice(&60_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
     ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
     let mut chunk = Vec::new();
     chunk.extend_from_slice(&(ihdr.len() as u32).to_be_bytes());

@@ -33,6 +33,7 @@ pub fn QueuePage() -> impl IntoView {
                         .into_iter()
                         .map(|r| view! { <OpenReport report=r now resolve/> })
                         .collect_view();
+                    let nothing_done = q.done.is_empty();
                     let done = q
                         .done
                         .into_iter()
@@ -44,7 +45,11 @@ pub fn QueuePage() -> impl IntoView {
                         {empty.then(|| view! { <p class="card muted">{t!(i18n, moderation.none)}</p> })}
                         {open}
                         <h2 class="section-title">{t!(i18n, moderation.done)}</h2>
-                        <ul class="card plain-list handled">{done}</ul>
+                        {if nothing_done {
+                            view! { <p class="card muted">{t!(i18n, moderation.none_done)}</p> }.into_any()
+                        } else {
+                            view! { <ul class="card plain-list handled">{done}</ul> }.into_any()
+                        }}
                     }
                     .into_any()
                 }
@@ -91,15 +96,16 @@ fn OpenReport(report: ReportView, now: i64, resolve: ServerAction<ResolveReport>
             <p class="badge urgent-badge">{reason_text(i18n, &report.reason)}</p>
             <h3 id=title_id>{what(i18n, &report)}</h3>
             <p class="muted meta-line">
-                <span>{t!(i18n, moderation.reported)}</span>
-                <time>{ago(i18n, now, report.created_at)}</time>
+                <time>{t_string!(i18n, moderation.reported_at, when = ago(i18n, now, report.created_at)).to_string()}</time>
                 {reporter.map(|r| view! { <span>{r}</span> })}
             </p>
             <figure class="snapshot">
                 <blockquote>{report.snapshot_text.clone()}</blockquote>
                 <figcaption>{t!(i18n, moderation.snapshot)}</figcaption>
             </figure>
-            {(!report.details.is_empty()).then(|| view! { <p class="report-details">{report.details.clone()}</p> })}
+            {(!report.details.is_empty()).then(|| view! {
+                <p class="report-details"><strong>{t!(i18n, moderation.details)}</strong><br/>{report.details.clone()}</p>
+            })}
             <p>{link}</p>
             <ActionForm action=resolve>
                 <input type="hidden" name="report_id" value=id/>

@@ -3,7 +3,10 @@ use leptos::prelude::*;
 
 use crate::{
     i18n::*,
-    media::pages::Gallery,
+    media::{
+        model::Refusal,
+        pages::{refusal_text, Gallery},
+    },
     posts::model::PostView,
     ui::{group_name, time::ago},
 };
@@ -52,6 +55,20 @@ pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl 
             </header>
             {title}
             {processing.then(|| view! { <p class="notice processing" role="status">{t!(i18n, media.processing)}</p> })}
+            {(full && !post.failed_media.is_empty()).then(|| {
+                let reasons = post
+                    .failed_media
+                    .iter()
+                    .map(|key| view! { <li>{refusal_text(i18n, &Refusal::new(key))}</li> })
+                    .collect_view();
+                view! {
+                    <div class="notice error" role="status">
+                        <p>{t!(i18n, media.failed_items)}</p>
+                        <ul class="plain-list">{reasons}</ul>
+                        <p class="hint">{t!(i18n, media.failed_hint)}</p>
+                    </div>
+                }
+            })}
             <div class="post-body" inner_html=post.body_html.clone()></div>
             <Gallery media=post.media.clone() full href=href.clone()/>
             {(!full).then(|| view! {
