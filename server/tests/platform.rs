@@ -286,7 +286,40 @@ async fn ld02_jobs_survive_a_crash_and_run_once_per_key(app: TestApp) {
         .await;
 }
 
+/// Finished jobs are forgotten after a month; failed ones stay for an admin to look at.
+async fn old_finished_jobs_are_forgotten(app: TestApp) {
+    let db = &app.db;
+    let now = app::server::clock::now();
+    let month = app::server::jobs::KEEP_DONE_SECS;
+    for (key, status, finished) in [
+        ("old-done", "done", now - month - 60),
+        ("new-done", "done", now - 60),
+        ("old-failed", "failed", now - month - 60),
+    ] {
+        app::with_db!(db, |pool| sqlx::query(
+            "INSERT INTO jobs (kind, payload, idempotency_key, status, run_at, created_at, finished_at) \
+             VALUES ('test', '{}', $1, $2, $3, $3, $3)"
+        )
+        .bind(key)
+        .bind(status)
+        .bind(finished)
+        .execute(pool)
+        .await
+        .map(|_| ()))
+        .unwrap();
+    }
+    assert_eq!(app::server::jobs::forget_done(db).await.unwrap(), 1);
+    let left: Vec<(String,)> = app::with_db!(db, |pool| sqlx::query_as(
+        "SELECT idempotency_key FROM jobs WHERE kind = 'test' ORDER BY idempotency_key"
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
+    assert_eq!(left, vec![("new-done".into(),), ("old-failed".into(),)]);
+}
+
 db_tests!(
+    old_finished_jobs_are_forgotten,
     hd01_security_headers_on_every_response,
     cs01_cross_site_requests_are_refused,
     healthz_reports_the_database,

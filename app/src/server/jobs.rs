@@ -83,6 +83,21 @@ pub async fn complete(db: &Db, id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// How long finished jobs are kept (for the admin's queue view and for idempotency).
+pub const KEEP_DONE_SECS: i64 = 30 * 24 * 3600;
+
+/// Deletes jobs that finished more than `KEEP_DONE_SECS` ago, so the table does not grow for ever
+/// (the sweep alone adds one row every 15 minutes). Failed jobs stay for an admin to see.
+pub async fn forget_done(db: &Db) -> Result<u64, AppError> {
+    Ok(with_db!(db, |pool| sqlx::query(
+        "DELETE FROM jobs WHERE status = 'done' AND finished_at < $1"
+    )
+    .bind(now() - KEEP_DONE_SECS)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?)
+}
+
 /// Schedules a retry with exponential backoff, or gives up after `MAX_ATTEMPTS`.
 /// `error` must not contain personal data: it is shown to admins.
 pub async fn fail(db: &Db, job: &Job, error: &str) -> Result<(), AppError> {

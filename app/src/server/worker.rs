@@ -64,7 +64,10 @@ async fn handle(state: &AppState, mailer: &Mailer, job: &Job) -> Result<(), Stri
             return media::processing::process(state, p.media_id).await;
         }
         media::server::PURGE_JOB => {
-            return media::sweep::purge(state).await.map_err(|e| e.to_string())
+            super::jobs::forget_done(&state.db)
+                .await
+                .map_err(|e| e.to_string())?;
+            return media::sweep::purge(state).await.map_err(|e| e.to_string());
         }
         _ => {}
     }
