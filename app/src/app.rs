@@ -13,6 +13,7 @@ use crate::{
         reset::ResetPage,
     },
     admin::pages::{home::AdminHome, pupil::PupilPage, school::SchoolPage},
+    consent::pages::{group::GroupConsentPage, mine::MyConsentPage, round::ConsentRoundPage},
     i18n::*,
     moderation::pages::{queue::QueuePage, report::ReportPage},
     posts::pages::{
@@ -72,6 +73,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/bericht/:id/bewerken") view=EditPage ssr=SsrMode::Async/>
                         <Route path=path!("/bericht/:id/melden") view=ReportPage ssr=SsrMode::Async/>
                         <Route path=path!("/moderatie") view=QueuePage ssr=SsrMode::Async/>
+                        <Route path=path!("/toestemming") view=MyConsentPage ssr=SsrMode::Async/>
+                        <Route path=path!("/beheer/school/:id/toestemming") view=ConsentRoundPage ssr=SsrMode::Async/>
+                        <Route path=path!("/beheer/groep/:id/toestemming") view=GroupConsentPage ssr=SsrMode::Async/>
                         <Route path=path!("/inloggen") view=LoginPage ssr=SsrMode::Async/>
                         <Route path=path!("/wachtwoord-vergeten") view=ForgotPage ssr=SsrMode::Async/>
                         <Route path=path!("/wachtwoord-instellen") view=ResetPage ssr=SsrMode::Async/>

@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod admin;
 mod app;
 pub mod comments;
+pub mod consent;
 pub mod error;
 pub mod media;
 pub mod moderation;

@@ -30,6 +30,11 @@ struct Fx {
     comments: Vec<i64>,
     /// An open report (by ouder.jansen, of another comment) per actor, for resolving.
     reports: Vec<i64>,
+    /// The form field that answers the photo question ("answers[p<id>]"), and that question's id.
+    photos_field: &'static str,
+    photos: i64,
+    /// A consent answer that counts already (confirming it is refused).
+    answer: i64,
 }
 
 type Body = fn(&Fx, usize, i64) -> Vec<(&'static str, String)>;
@@ -320,6 +325,59 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
         [401, 404, 404, 200, 200, 404, 404],
     ),
     (
+        "my_consent",
+        |_, _, _| vec![],
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "answer_consent",
+        |f, _, _| {
+            vec![
+                ("pupil_id", f.lotte.to_string()),
+                (f.photos_field, "yes".into()),
+            ]
+        },
+        [401, 200, 404, 404, 404, 404, 404],
+    ),
+    (
+        "consent_round",
+        |f, _, _| vec![("school_id", f.school_a.to_string())],
+        [401, 404, 404, 404, 200, 404, 404],
+    ),
+    (
+        "open_consent_round",
+        |f, _, _| vec![("school_id", f.school_a.to_string())],
+        // The fixture opened this year's round already.
+        [401, 404, 404, 404, 400, 404, 404],
+    ),
+    (
+        "set_consent_wording",
+        |f, _, _| {
+            vec![
+                ("school_id", f.school_a.to_string()),
+                ("purpose_id", f.photos.to_string()),
+                ("title", "Foto's in Kring".into()),
+                ("explanation", "Uitleg".into()),
+            ]
+        },
+        [401, 404, 404, 404, 200, 404, 404],
+    ),
+    (
+        "group_consent",
+        |f, _, _| vec![("group_id", f.group3.to_string())],
+        [401, 404, 404, 200, 200, 404, 404],
+    ),
+    (
+        "confirm_consent",
+        |f, _, _| {
+            vec![
+                ("school_id", f.school_a.to_string()),
+                ("answer_id", f.answer.to_string()),
+            ]
+        },
+        [401, 404, 404, 404, 400, 404, 404],
+    ),
+    (
         "admin_user_active",
         |f, _, _| {
             vec![
@@ -361,6 +419,21 @@ fn pages(f: &Fx) -> Vec<(&'static str, String, [u16; 7])> {
             "/bericht/{id}/melden",
             format!("/bericht/{}/melden", f.post3),
             [302, 200, 404, 200, 200, 404, 404],
+        ),
+        (
+            "/toestemming",
+            "/toestemming".into(),
+            [302, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "/beheer/school/{id}/toestemming",
+            format!("/beheer/school/{}/toestemming", f.school_a),
+            [302, 404, 404, 404, 200, 404, 404],
+        ),
+        (
+            "/beheer/groep/{id}/toestemming",
+            format!("/beheer/groep/{}/toestemming", f.group3),
+            [302, 404, 404, 200, 200, 404, 404],
         ),
         (
             "/moderatie",
@@ -426,7 +499,26 @@ async fn fixture(app: &TestApp) -> Fx {
                 .await,
         );
     }
+    let school_a = app.school("OBS De Regenboog").await;
+    let directie = app.actor("directie@regenboog.example").await;
+    app::consent::server::open_round(&app.db, &directie, school_a, false, None)
+        .await
+        .expect("open round");
+    let photos = app
+        .id_of("SELECT id FROM consent_purposes WHERE kind = $1", "photos")
+        .await;
+    let bakker = app.actor("ouder.bakker@example.nl").await;
+    let lotte = app.pupil("Lotte").await;
+    app::consent::server::answer(&app.db, &bakker, lotte, &[(photos, true)])
+        .await
+        .expect("answer");
+    let answer = app
+        .id_of("SELECT MAX(id) FROM consent_answers WHERE $1 <> ''", "x")
+        .await;
     Fx {
+        photos_field: Box::leak(format!("answers[p{photos}]").into_boxed_str()),
+        photos,
+        answer,
         comments,
         reports,
         school_a: app.school("OBS De Regenboog").await,

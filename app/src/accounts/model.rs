@@ -19,6 +19,10 @@ pub struct CurrentUser {
     pub can_post: bool,
     /// Reports waiting for this user as directie or as the author of the post.
     pub open_reports: i64,
+    /// A guardian of at least one child: has a consent page.
+    pub has_children: bool,
+    /// Consent questions of an open round this guardian has not answered or confirmed.
+    pub open_consent: i64,
 }
 
 /// An e-mail address, trimmed and lower-cased, with a plausible shape.

@@ -65,6 +65,8 @@ pub struct SchoolDetail {
     pub group_staff: Vec<GroupStaff>,
     /// Admin or directie: may change structure and people. Teachers may only invite guardians.
     pub can_manage: bool,
+    /// Runs the consent round of this school.
+    pub is_directie: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

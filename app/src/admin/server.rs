@@ -175,6 +175,7 @@ pub async fn school_detail(
     .await
     })?;
     Ok(SchoolDetail {
+        is_directie: actor.is_directie_of(school.id),
         school,
         year,
         groups,

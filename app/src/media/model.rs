@@ -49,6 +49,8 @@ pub struct MediaView {
     pub kind: String,
     pub width: i64,
     pub height: i64,
+    /// A child without photo consent is tagged in it: only that child's family (and staff) see it.
+    pub restricted: bool,
 }
 
 impl MediaView {

@@ -10,7 +10,7 @@ use crate::{
         db::Db,
         jobs, secrets,
         state::AppState,
-        visibility::readable_posts,
+        visibility::{visible_media, PHOTO_CONSENTED},
     },
     with_db,
 };
@@ -100,18 +100,24 @@ pub async fn abandon(db: &Db, id: i64) {
 }
 
 /// Ready media of these posts, in order. The caller has already checked the posts are readable.
-pub async fn of_posts(db: &Db, post_ids: &[i64]) -> Result<Vec<MediaView>, AppError> {
+pub async fn of_posts(
+    db: &Db,
+    actor: &Actor,
+    post_ids: &[i64],
+) -> Result<Vec<MediaView>, AppError> {
     if post_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=post_ids.len()).map(|i| format!("${i}")).collect();
+    let visible = visible_media();
+    let placeholders: Vec<String> = (3..post_ids.len() + 3).map(|i| format!("${i}")).collect();
     let sql = format!(
-        "SELECT post_id, uid, kind, width, height FROM media \
-         WHERE status = 'ready' AND post_id IN ({}) ORDER BY post_id, position, id",
+        "SELECT post_id, uid, kind, width, height, EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = media.id \
+           AND t.pupil_id NOT IN ({PHOTO_CONSENTED})) AS restricted FROM media \
+         WHERE status = 'ready' AND post_id IN ({}) AND id IN ({visible}) ORDER BY post_id, position, id",
         placeholders.join(", ")
     );
     Ok(with_db!(db, |pool| {
-        let mut q = sqlx::query_as(&sql);
+        let mut q = sqlx::query_as(&sql).bind(actor.user_id).bind(today());
         for id in post_ids {
             q = q.bind(*id);
         }
@@ -147,19 +153,19 @@ pub struct StoredFile {
     pub bytes: i64,
 }
 
-/// The stored file behind a media URL, if this actor may see it: the item's post must be readable
-/// (the one visibility rule), or the actor uploaded it and it is not yet part of a post.
+/// The stored file behind a media URL, if this actor may see it: the item must pass the one
+/// visibility rule (`visible_media`), or the actor uploaded it and it is not yet part of a post.
 pub async fn file(
     db: &Db,
     actor: &Actor,
     uid: &str,
     variant: Variant,
 ) -> Result<Option<StoredFile>, AppError> {
-    let readable = readable_posts();
+    let visible = visible_media();
     let sql = format!(
         "SELECT f.storage_key, f.content_type, f.bytes FROM media_files f JOIN media m ON m.id = f.media_id \
          WHERE m.uid = $3 AND f.variant = $4 AND m.status = 'ready' \
-           AND ((m.post_id IS NULL AND m.uploader_id = $1) OR m.post_id IN ({readable}))"
+           AND ((m.post_id IS NULL AND m.uploader_id = $1) OR m.id IN ({visible}))"
     );
     Ok(with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)

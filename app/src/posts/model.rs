@@ -119,6 +119,9 @@ pub struct PostForm {
     /// Uploaded photos and videos (their uids), in the order the author chose.
     #[serde(default)]
     pub media: Vec<String>,
+    /// Children tagged in those items, as "uid:pupil id".
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// A post that passed every rule that does not need the database.
@@ -131,6 +134,8 @@ pub struct NewPost {
     pub pinned: bool,
     pub comments: bool,
     pub media: Vec<String>,
+    /// (uid, pupil id): children tagged in the items of `media`.
+    pub tags: Vec<(String, i64)>,
 }
 
 impl NewPost {
@@ -161,7 +166,19 @@ impl NewPost {
                 media.push(uid);
             }
         }
+        let mut tags: Vec<(String, i64)> = Vec::new();
+        for raw in form.tags {
+            let tag = raw
+                .split_once(':')
+                .and_then(|(uid, pupil)| Some((uid.to_string(), pupil.parse::<i64>().ok()?)))
+                .filter(|(uid, _)| media.contains(uid))
+                .ok_or_else(|| AppError::validation("tags", "tag_not_in_group"))?;
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
         Ok(NewPost {
+            tags,
             media,
             title: (!title.is_empty()).then(|| title.to_string()),
             body: body.to_string(),
@@ -186,6 +203,8 @@ pub struct ReadReceipts {
 pub struct ComposeOptions {
     pub groups: Vec<GroupRef>,
     pub limits: MediaLimits,
+    /// Children the author may tag in photos, with their photo consent.
+    pub candidates: Vec<crate::consent::model::TagCandidate>,
 }
 
 #[cfg(test)]
@@ -208,6 +227,22 @@ mod tests {
         assert_eq!(p.body, "Hallo");
         assert_eq!(p.groups, vec![1, 2]);
         assert_eq!(p.title, None);
+    }
+
+    #[test]
+    fn tags_name_an_item_of_the_post() {
+        let mut f = form("Schoolreis", vec![1]);
+        f.media = vec!["abc".into()];
+        f.tags = vec!["abc:7".into(), "abc:7".into(), "abc:8".into()];
+        let p = NewPost::parse(f.clone()).unwrap();
+        assert_eq!(p.tags, vec![("abc".into(), 7), ("abc".into(), 8)]);
+        f.tags = vec!["other:7".into()];
+        assert!(
+            NewPost::parse(f.clone()).is_err(),
+            "not an item of this post"
+        );
+        f.tags = vec!["abc:lotte".into()];
+        assert!(NewPost::parse(f).is_err());
     }
 
     #[test]

@@ -137,7 +137,7 @@ async fn decorate(db: &Db, actor: &Actor, posts: &mut [&mut PostView]) -> Result
         }
         q.fetch_all(pool).await
     })?;
-    let media = crate::media::server::of_posts(db, &ids).await?;
+    let media = crate::media::server::of_posts(db, actor, &ids).await?;
     let comment_counts = crate::comments::server::counts(db, &ids).await?;
     let failures = crate::media::server::failures_of_posts(db, &ids).await?;
     for post in posts.iter_mut() {
@@ -211,6 +211,7 @@ pub async fn compose_options(
     Ok(ComposeOptions {
         groups: postable(db, actor).await?,
         limits,
+        candidates: crate::consent::server::tag_candidates(db, actor).await?,
     })
 }
 
@@ -310,6 +311,36 @@ pub async fn create(
             if attached != 1 {
                 return Err(AppError::validation("media", "media_missing"));
             }
+        }
+        for (uid, pupil) in &post.tags {
+            // Only children of the post's groups this school year (any child of the school for a
+            // school-wide post).
+            let (allowed,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM pupils p WHERE p.id = $1 AND p.school_id = $2 AND ( \
+                   EXISTS (SELECT 1 FROM placements pl JOIN school_years sy ON sy.id = pl.school_year_id \
+                           WHERE pl.pupil_id = p.id AND sy.starts_on <= $3 AND sy.ends_on >= $3 \
+                             AND pl.group_id IN (SELECT group_id FROM post_groups WHERE post_id = $4)) \
+                   OR EXISTS (SELECT 1 FROM post_groups pg JOIN groups g ON g.id = pg.group_id \
+                              WHERE pg.post_id = $4 AND g.kind = 'school'))",
+            )
+            .bind(*pupil)
+            .bind(school_id)
+            .bind(today())
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if allowed != 1 {
+                return Err(AppError::validation("tags", "tag_not_in_group"));
+            }
+            sqlx::query(
+                "INSERT INTO media_tags (media_id, pupil_id) SELECT id, $2 FROM media WHERE uid = $1 AND post_id = $3 \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(uid)
+            .bind(*pupil)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         let (waiting, bytes): (i64, i64) = sqlx::query_as(
             "SELECT COUNT(CASE WHEN status = 'uploaded' THEN 1 END), CAST(COALESCE(SUM(bytes), 0) AS BIGINT) FROM media WHERE post_id = $1",

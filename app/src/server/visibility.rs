@@ -9,6 +9,10 @@
 //! - foundation admins: none — they manage structure and people, not posts (least privilege).
 //!
 //! Membership is derived from placements at query time, so moving a pupil changes access at once.
+//!
+//! Photos and videos add one more rule (PR-01, PR-02), in `visible_media`: an item in which a child
+//! is tagged whose photo consent is not "yes" is shown only to that child's own guardians and to
+//! the school's staff. Consent is read at query time too, so a withdrawal counts on the next request.
 
 /// Group ids that user `$1` may read on date `$2` ('YYYY-MM-DD'). Use as `... IN (VISIBLE_GROUPS)`.
 pub const VISIBLE_GROUPS: &str = "\
@@ -50,5 +54,40 @@ pub fn readable_posts() -> String {
     format!(
         "SELECT rpg.post_id FROM post_groups rpg JOIN posts rp ON rp.id = rpg.post_id \
          WHERE rpg.group_id IN ({VISIBLE_GROUPS}) AND (rp.status = 'published' OR rp.author_id = $1)"
+    )
+}
+
+/// Pupils whose photo consent ("Foto's en video's in Kring") is yes on date `$2`: at least one
+/// guardian with access said yes and none said no. Nobody answering is no. In a strict round of the
+/// current school year, a yes that was not given or confirmed in that round has lapsed.
+/// Use as `... IN (PHOTO_CONSENTED)`.
+pub const PHOTO_CONSENTED: &str = "\
+SELECT cc.pupil_id FROM consent_current cc \
+  JOIN consent_purposes cp ON cp.id = cc.purpose_id AND cp.kind = 'photos' \
+  JOIN guardianships cg ON cg.pupil_id = cc.pupil_id AND cg.user_id = cc.user_id AND cg.no_access = FALSE \
+  WHERE cc.answer = TRUE AND NOT EXISTS ( \
+    SELECT 1 FROM consent_rounds cr JOIN school_years csy ON csy.id = cr.school_year_id \
+    WHERE cr.school_id = cp.school_id AND cr.strict = TRUE AND csy.starts_on <= $2 AND csy.ends_on >= $2 \
+      AND (cc.round_id IS NULL OR cc.round_id <> cr.id)) \
+EXCEPT \
+SELECT cn.pupil_id FROM consent_current cn \
+  JOIN consent_purposes cpn ON cpn.id = cn.purpose_id AND cpn.kind = 'photos' \
+  JOIN guardianships gn ON gn.pupil_id = cn.pupil_id AND gn.user_id = cn.user_id AND gn.no_access = FALSE \
+  WHERE cn.answer = FALSE";
+
+/// Media ids that user `$1` may see on date `$2`: items of readable posts, except those in which a
+/// child is tagged who lacks photo consent and is not the viewer's own child. Staff of the school
+/// see every item (they moderate and must know what they posted). Every view of a photo goes
+/// through this: feed, post page, media URLs, album and zip. Use as `... IN (<this>)`.
+pub fn visible_media() -> String {
+    let readable = readable_posts();
+    format!(
+        "SELECT vm.id FROM media vm JOIN posts vp ON vp.id = vm.post_id \
+         WHERE vm.post_id IN ({readable}) AND ( \
+           EXISTS (SELECT 1 FROM staff_roles vsr WHERE vsr.user_id = $1 AND vsr.school_id = vp.school_id) \
+           OR NOT EXISTS (SELECT 1 FROM media_tags vt WHERE vt.media_id = vm.id \
+             AND vt.pupil_id NOT IN ({PHOTO_CONSENTED}) \
+             AND vt.pupil_id NOT IN (SELECT vg.pupil_id FROM guardianships vg \
+                                     WHERE vg.user_id = $1 AND vg.no_access = FALSE)))"
     )
 }

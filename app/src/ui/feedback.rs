@@ -50,6 +50,12 @@ pub fn error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> Str
             "report_own" => t_string!(i18n, errors.report_own).into(),
             "decision_required" => t_string!(i18n, errors.decision_required).into(),
             "report_already_resolved" => t_string!(i18n, errors.report_already_resolved).into(),
+            "consent_title_required" => t_string!(i18n, errors.consent_title_required).into(),
+            "consent_text_too_long" => t_string!(i18n, errors.consent_text_too_long).into(),
+            "consent_round_open" => t_string!(i18n, errors.consent_round_open).into(),
+            "consent_answer_required" => t_string!(i18n, errors.consent_answer_required).into(),
+            "tag_not_in_group" => t_string!(i18n, errors.tag_not_in_group).into(),
+            "consent_not_pending" => t_string!(i18n, errors.consent_not_pending).into(),
             key if key.starts_with("media_") => {
                 crate::media::pages::refusal_text(i18n, &crate::media::model::Refusal::new(key))
             }

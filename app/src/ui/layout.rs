@@ -72,6 +72,23 @@ pub fn Layout(children: Children) -> impl IntoView {
             })
         })
     };
+    // The consent round keeps asking on every page until answered (it never blocks the page).
+    let banner = move || {
+        Suspend::new(async move {
+            let Ok(Some(u)) = user.await else {
+                return None;
+            };
+            let here = location.pathname.get_untracked() == "/toestemming";
+            (u.open_consent > 0 && !here).then(|| {
+                view! {
+                    <p class="notice consent-banner" role="status">
+                        <span>{t!(i18n, consent.banner)}</span>
+                        <a class="button primary" href="/toestemming">{t!(i18n, consent.banner_action)}</a>
+                    </p>
+                }
+            })
+        })
+    };
     view! {
         <a class="skip" href="#inhoud">{t!(i18n, nav.skip)}</a>
         <header class="topbar">
@@ -81,6 +98,9 @@ pub fn Layout(children: Children) -> impl IntoView {
             </a>
             <Suspense fallback=|| ()>{nav}</Suspense>
         </header>
-        <main id="inhoud" tabindex="-1">{children()}</main>
+        <main id="inhoud" tabindex="-1">
+            <Suspense fallback=|| ()>{banner}</Suspense>
+            {children()}
+        </main>
     }
 }

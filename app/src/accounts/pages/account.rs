@@ -35,6 +35,13 @@ pub fn AccountPage() -> impl IntoView {
                     <h1>{t!(i18n, account.title)}</h1>
                     <p class="lead">{t!(i18n, account.signed_in_as, name = u.name.clone())}</p>
                 </section>
+                {u.has_children.then(|| view! {
+                    <section class="card">
+                        <h2>{t!(i18n, consent.title)}</h2>
+                        <p class="muted">{t!(i18n, consent.intro)}</p>
+                        <a class="button" href="/toestemming">{t!(i18n, consent.manage_link)}</a>
+                    </section>
+                })}
                 <section class="card">
                     <h2>{t!(i18n, account.language)}</h2>
                     <FormError result=locale.value()/>

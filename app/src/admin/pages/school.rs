@@ -37,6 +37,9 @@ pub fn SchoolPage() -> impl IntoView {
                             <h1>{d.school.name.clone()}</h1>
                             <p class="muted">{t!(i18n, admin.school_year, year = d.year.name.clone())}</p>
                         </div>
+                        {d.is_directie.then(|| view! {
+                            <p><a class="button" href=format!("/beheer/school/{school_id}/toestemming")>{t!(i18n, consent.manage_link)}</a></p>
+                        })}
                         <Show when=invited>
                             <p class="notice ok" role="status">{t!(i18n, admin.invited)}</p>
                         </Show>

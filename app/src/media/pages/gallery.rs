@@ -65,6 +65,10 @@ pub fn Gallery(media: Vec<MediaView>, #[prop(optional)] full: bool, href: String
                 alt
             };
             let play = m.is_video().then(|| view! { <span class="play" aria-hidden="true"></span> });
+            let restricted = m.restricted.then(|| {
+                let label = t_string!(i18n, media.restricted).to_string();
+                view! { <span class="restricted" role="img" aria-label=label.clone() title=label></span> }
+            });
             let photo_index = photos.iter().position(|p| p.uid == m.uid);
             let on_click = move |ev: leptos::ev::MouseEvent| {
                 if let (true, Some(i)) = (full, photo_index) {
@@ -78,6 +82,7 @@ pub fn Gallery(media: Vec<MediaView>, #[prop(optional)] full: bool, href: String
                         <img src=m.url(Variant::Feed) srcset=m.srcset() sizes=sizes alt=alt
                             width=width height=height loading="lazy" decoding="async"/>
                         {play}
+                        {restricted}
                         {more}
                     </a>
                 </li>

@@ -1,5 +1,6 @@
 //! Media in the UI: the gallery of a post and the uploader of the compose form.
 mod gallery;
+mod tags;
 pub mod upload;
 mod viewer;
 #[cfg(feature = "hydrate")]

@@ -4,8 +4,9 @@
 //! the text, and the form sends only the ids of finished uploads.
 use leptos::prelude::*;
 
-use super::refusal_text;
+use super::{refusal_text, tags::TagPicker};
 use crate::{
+    consent::model::TagCandidate,
     i18n::*,
     media::model::{megabytes, MediaLimits, Refusal},
 };
@@ -23,6 +24,8 @@ pub struct Upload {
     pub key: u32,
     pub name: String,
     pub state: UploadState,
+    /// Children the teacher tagged in it (pupil ids).
+    pub tags: Vec<i64>,
 }
 
 /// Whether any upload is still on its way (the form waits for it).
@@ -35,7 +38,11 @@ pub fn busy(uploads: &[Upload]) -> bool {
 pub const ACCEPT: &str = "image/jpeg,image/png,image/webp,image/gif,image/heic,image/heif,video/mp4,video/quicktime,video/webm";
 
 #[component]
-pub fn Uploader(limits: MediaLimits, uploads: RwSignal<Vec<Upload>>) -> impl IntoView {
+pub fn Uploader(
+    limits: MediaLimits,
+    uploads: RwSignal<Vec<Upload>>,
+    #[prop(optional)] candidates: Vec<TagCandidate>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let photo = megabytes(limits.photo_bytes);
     let video = megabytes(limits.video_bytes);
@@ -50,11 +57,14 @@ pub fn Uploader(limits: MediaLimits, uploads: RwSignal<Vec<Upload>>) -> impl Int
         #[cfg(feature = "hydrate")]
         super::xhr::dropped(&ev, uploads, limits);
     };
+    let candidates = StoredValue::new(candidates);
+    // Which row's tag picker is open (the rows re-render on every progress step).
+    let tagging = RwSignal::new(None::<u32>);
     let rows = move || {
         uploads
             .get()
             .into_iter()
-            .map(|u| view! { <UploadRow upload=u uploads/> })
+            .map(|u| view! { <UploadRow upload=u uploads candidates tagging/> })
             .collect_view()
     };
     let summary = move || {
@@ -72,7 +82,12 @@ pub fn Uploader(limits: MediaLimits, uploads: RwSignal<Vec<Upload>>) -> impl Int
             .into_iter()
             .filter_map(|u| match u.state {
                 UploadState::Done(uid) => {
-                    Some(view! { <input type="hidden" name="post[media][]" value=uid/> })
+                    let tags = u
+                        .tags
+                        .iter()
+                        .map(|p| view! { <input type="hidden" name="post[tags][]" value=format!("{uid}:{p}")/> })
+                        .collect_view();
+                    Some(view! { <input type="hidden" name="post[media][]" value=uid/>{tags} })
                 }
                 _ => None,
             })
@@ -98,7 +113,12 @@ pub fn Uploader(limits: MediaLimits, uploads: RwSignal<Vec<Upload>>) -> impl Int
 }
 
 #[component]
-fn UploadRow(upload: Upload, uploads: RwSignal<Vec<Upload>>) -> impl IntoView {
+fn UploadRow(
+    upload: Upload,
+    uploads: RwSignal<Vec<Upload>>,
+    candidates: StoredValue<Vec<TagCandidate>>,
+    tagging: RwSignal<Option<u32>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let key = upload.key;
     let name = upload.name.clone();
@@ -114,6 +134,8 @@ fn UploadRow(upload: Upload, uploads: RwSignal<Vec<Upload>>) -> impl IntoView {
         UploadState::Failed(r) => (refusal_text(i18n, r), 0, "upload failed"),
     };
     let failed = matches!(upload.state, UploadState::Failed(_));
+    let done = matches!(upload.state, UploadState::Done(_));
+    let tags = upload.tags.clone();
     let retry = move |_| {
         #[cfg(feature = "hydrate")]
         super::xhr::retry(key, uploads);
@@ -132,6 +154,9 @@ fn UploadRow(upload: Upload, uploads: RwSignal<Vec<Upload>>) -> impl IntoView {
                 {failed.then(|| view! { <button type="button" on:click=retry>{t!(i18n, media.retry)}</button> })}
                 <button type="button" aria-label=remove_label on:click=remove>{t!(i18n, media.remove)}</button>
             </span>
+            {(done && !candidates.with_value(Vec::is_empty)).then(|| view! {
+                <TagPicker key tags uploads candidates tagging/>
+            })}
         </li>
     }
 }

@@ -58,6 +58,7 @@ fn add(files: &FileList, uploads: RwSignal<Vec<Upload>>, limits: MediaLimits) {
             key,
             name: file.name(),
             state,
+            tags: Vec::new(),
         };
         FILES.with(|f| f.borrow_mut().insert(key, file));
         uploads.update(|all| all.push(upload));

@@ -32,12 +32,19 @@ pub fn GroupPage() -> impl IntoView {
                         .as_ref()
                         .map(|g| group_name(i18n, &g.kind, &g.name))
                         .unwrap_or_default();
+                    let consent = group
+                        .as_ref()
+                        .filter(|g| p.can_post && g.kind == "class")
+                        .map(|g| format!("/beheer/groep/{}/toestemming", g.id));
                     let href = group
                         .map(|g| format!("/groep/{}", g.id))
                         .unwrap_or_default();
                     view! {
                         <Title text=name.clone()/>
-                        <div class="page-head"><h1>{name}</h1></div>
+                        <div class="page-head">
+                            <h1>{name}</h1>
+                            {consent.map(|href| view! { <a class="button" href=href>{t!(i18n, consent.group_link)}</a> })}
+                        </div>
                         <PostList page=p more_href=href/>
                     }
                     .into_any()

@@ -1,0 +1,117 @@
+//! Consent server functions: authenticate, parse, call `consent::server`.
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use super::model::{GroupConsent, MyConsent, RoundView};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::ctx;
+
+#[server(endpoint = "my_consent")]
+pub async fn load_my_consent() -> Result<MyConsent, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::server::my_consent(&state.db, &actor).await
+        }
+        .await,
+    )
+}
+
+/// `answers` maps `p<purpose id>` to "yes" or "no" (the radio buttons of one child's form).
+#[server(endpoint = "answer_consent")]
+pub async fn answer_consent(
+    pupil_id: i64,
+    #[server(default)] answers: HashMap<String, String>,
+) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            let parsed = super::model::parse_answers(&answers)?;
+            super::server::answer(&state.db, &actor, pupil_id, &parsed).await?;
+            leptos_axum::redirect("/toestemming?opgeslagen=1");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "consent_round")]
+pub async fn load_consent_round(school_id: i64) -> Result<RoundView, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::server::round_view(&state.db, &actor, school_id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "open_consent_round")]
+pub async fn open_consent_round(
+    school_id: i64,
+    #[server(default)] strict: Option<String>,
+    #[server(default)] lock_date: Option<String>,
+) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::server::open_round(&state.db, &actor, school_id, strict.is_some(), lock_date)
+                .await?;
+            leptos_axum::redirect(&format!("/beheer/school/{school_id}/toestemming"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "set_consent_wording")]
+pub async fn set_consent_wording(
+    school_id: i64,
+    purpose_id: i64,
+    title: String,
+    explanation: String,
+) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            let wording = super::model::Wording::parse(&title, &explanation)?;
+            super::server::set_wording(&state.db, &actor, purpose_id, wording).await?;
+            leptos_axum::redirect(&format!("/beheer/school/{school_id}/toestemming"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "group_consent")]
+pub async fn load_group_consent(group_id: i64) -> Result<GroupConsent, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::server::group_overview(&state.db, &actor, group_id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "confirm_consent")]
+pub async fn confirm_consent(school_id: i64, answer_id: i64) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::server::confirm(&state.db, &actor, answer_id).await?;
+            leptos_axum::redirect(&format!("/beheer/school/{school_id}/toestemming"));
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,7 @@
+//! Consent (toestemming): per child, per purpose, every school year; and the rule that a photo of a
+//! child without consent is never shown to other families.
+pub mod api;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;

@@ -1,0 +1,433 @@
+//! Consent rounds, answers and what they do to photos (PR-01, PR-02), on both databases.
+mod common;
+
+use std::time::Duration;
+
+use common::{images::phone_photo, TestApp};
+use serde_json::Value;
+
+const BAKKER: &str = "ouder.bakker@example.nl"; // Lotte, Groep 3
+const JANSEN: &str = "ouder.jansen@example.nl"; // Mila (Groep 3) and Finn (Groep 5/6)
+const DEVRIES: &str = "ouder.devries@example.nl"; // Sam, Groep 5/6
+const SANNE: &str = "juf.sanne@regenboog.example"; // teaches Groep 3
+const DIRECTIE: &str = "directie@regenboog.example";
+
+async fn call(app: &TestApp, who: &str, endpoint: &str, form: &[(&str, String)]) -> (u16, Value) {
+    let c = app.session(who).await;
+    let res = app.call(endpoint, Some(&c), form).await;
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// Runs a statement with two id parameters (test set-up the UI has no button for).
+async fn exec(app: &TestApp, sql: &str, a: i64, b: i64) {
+    app::with_db!(&app.db, |pool| sqlx::query(sql)
+        .bind(a)
+        .bind(b)
+        .execute(pool)
+        .await
+        .map(|_| ()))
+    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+async fn open_round(app: &TestApp, strict: bool, lock_date: &str) -> i64 {
+    let school = app.school("OBS De Regenboog").await;
+    let mut form = vec![
+        ("school_id", school.to_string()),
+        ("lock_date", lock_date.to_string()),
+    ];
+    if strict {
+        form.push(("strict", "true".into()));
+    }
+    let (status, body) = call(app, DIRECTIE, "open_consent_round", &form).await;
+    assert_eq!(status, 200, "{body}");
+    app.id_of(
+        "SELECT cp.id FROM consent_purposes cp JOIN schools s ON s.id = cp.school_id \
+         WHERE cp.kind = 'photos' AND s.name = $1",
+        "OBS De Regenboog",
+    )
+    .await
+}
+
+async fn answer(app: &TestApp, who: &str, child: &str, purpose: i64, yes: bool) -> u16 {
+    let pupil = app.pupil(child).await;
+    let form = [
+        ("pupil_id", pupil.to_string()),
+        (
+            &*format!("answers[p{purpose}]"),
+            if yes { "yes" } else { "no" }.to_string(),
+        ),
+    ];
+    call(app, who, "answer_consent", &form).await.0
+}
+
+/// Uploads photos as the teacher, waits until they are processed, and posts them to Groep 3 with
+/// the given children tagged per photo. Answers the uids.
+async fn tagged_post(app: &TestApp, tags: &[&[&str]]) -> Vec<String> {
+    let sanne = app.session(SANNE).await;
+    let mut uids = Vec::new();
+    for i in 0..tags.len() {
+        let part = reqwest::multipart::Part::bytes(phone_photo(320, 240, 1))
+            .file_name(format!("IMG_{i}.JPG"))
+            .mime_str("image/jpeg")
+            .unwrap();
+        let res = common::client()
+            .post(app.at("/media"))
+            .header("cookie", &sanne)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .unwrap();
+        let v: Value = res.json().await.unwrap();
+        uids.push(v["uid"].as_str().unwrap().to_string());
+    }
+    for uid in &uids {
+        for _ in 0..400 {
+            let (s,): (String,) = app::with_db!(&app.db, |pool| sqlx::query_as(
+                "SELECT status FROM media WHERE uid = $1"
+            )
+            .bind(uid)
+            .fetch_one(pool)
+            .await)
+            .unwrap();
+            if s == "ready" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    let mut form = vec![
+        ("post[body]", "De herfstwandeling".to_string()),
+        ("post[groups][]", app.group("Groep 3").await.to_string()),
+    ];
+    for (uid, children) in uids.iter().zip(tags) {
+        form.push(("post[media][]", uid.clone()));
+        for child in *children {
+            form.push(("post[tags][]", format!("{uid}:{}", app.pupil(child).await)));
+        }
+    }
+    let (status, body) = call(app, SANNE, "create_post", &form).await;
+    assert_eq!(status, 200, "{body}");
+    uids
+}
+
+/// What `who` sees of these photos: in the feed and at the media URL (both must agree).
+async fn sees(app: &TestApp, who: &str, uids: &[String]) -> Vec<bool> {
+    let c = app.session(who).await;
+    let feed = app.call("feed", Some(&c), &[]).await.text().await.unwrap();
+    let mut out = Vec::new();
+    for uid in uids {
+        let in_feed = feed.contains(uid.as_str());
+        let status = common::client()
+            .get(app.at(&format!("/media/{uid}/feed")))
+            .header("cookie", &c)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert_eq!(
+            in_feed,
+            status == 200,
+            "{who}: feed and URL disagree on {uid}"
+        );
+        out.push(in_feed);
+    }
+    out
+}
+
+/// PR-01, PR-02: a photo with a tagged child whose consent is not yes reaches only that child's
+/// family; answers and withdrawals count on the next request.
+async fn pr01_pr02_photos_follow_the_consent_of_the_tagged_children(app: TestApp) {
+    let photos = open_round(&app, false, "").await;
+    assert_eq!(answer(&app, JANSEN, "Mila", photos, true).await, 200);
+    // Photo 0: Mila (yes) and Lotte (nobody answered); photo 1: Mila only; photo 2: untagged.
+    let uids = tagged_post(&app, &[&["Mila", "Lotte"], &["Mila"], &[]]).await;
+    assert_eq!(
+        sees(&app, BAKKER, &uids).await,
+        vec![true, true, true],
+        "Lotte's own family"
+    );
+    assert_eq!(
+        sees(&app, JANSEN, &uids).await,
+        vec![false, true, true],
+        "not Lotte without consent"
+    );
+    assert_eq!(
+        sees(&app, SANNE, &uids).await,
+        vec![true, true, true],
+        "staff see everything"
+    );
+    let (_, feed) = call(&app, SANNE, "feed", &[]).await;
+    let media = &feed["posts"][0]["media"];
+    assert_eq!(
+        (
+            media[0]["restricted"].as_bool(),
+            media[1]["restricted"].as_bool()
+        ),
+        (Some(true), Some(false))
+    );
+
+    // Lotte's parent says yes: Mila's family sees the photo on the next request.
+    assert_eq!(answer(&app, BAKKER, "Lotte", photos, true).await, 200);
+    assert_eq!(sees(&app, JANSEN, &uids).await, vec![true, true, true]);
+    // Mila's parent withdraws: both photos of Mila disappear for Lotte's family at once.
+    assert_eq!(answer(&app, JANSEN, "Mila", photos, false).await, 200);
+    assert_eq!(sees(&app, BAKKER, &uids).await, vec![false, false, true]);
+    assert_eq!(sees(&app, JANSEN, &uids).await, vec![true, true, true]);
+    // Another group's family never saw any of it.
+    assert_eq!(sees(&app, DEVRIES, &uids).await, vec![false, false, false]);
+}
+
+/// Each guardian answers for themselves; any no wins and staff see the disagreement. A guardian
+/// marked "no access" does not count.
+async fn guardians_who_disagree_mean_no(app: TestApp) {
+    let photos = open_round(&app, false, "").await;
+    let mila = app.pupil("Mila").await;
+    let devries = app.user_id(DEVRIES).await;
+    exec(
+        &app,
+        "INSERT INTO guardianships (pupil_id, user_id) VALUES ($1, $2)",
+        mila,
+        devries,
+    )
+    .await;
+    assert_eq!(answer(&app, JANSEN, "Mila", photos, true).await, 200);
+    assert_eq!(answer(&app, DEVRIES, "Mila", photos, false).await, 200);
+    let uids = tagged_post(&app, &[&["Mila"]]).await;
+    assert_eq!(sees(&app, BAKKER, &uids).await, vec![false]);
+    let g3 = app.group("Groep 3").await;
+    let overview = |who: &'static str| {
+        let app = &app;
+        async move {
+            let (status, v) =
+                call(app, who, "group_consent", &[("group_id", g3.to_string())]).await;
+            assert_eq!(status, 200, "{v}");
+            let row = v["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["name"] == "Mila Jansen")
+                .cloned()
+                .unwrap();
+            let col = v["purposes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|p| p["kind"] == "photos")
+                .unwrap();
+            row["states"][col].clone()
+        }
+    };
+    assert_eq!(overview(SANNE).await, "Disagree");
+    // The second guardian's link is marked "no access": only Mila's other parent counts.
+    exec(
+        &app,
+        "UPDATE guardianships SET no_access = TRUE WHERE pupil_id = $1 AND user_id = $2",
+        mila,
+        devries,
+    )
+    .await;
+    assert_eq!(overview(DIRECTIE).await, "Yes");
+    assert_eq!(sees(&app, BAKKER, &uids).await, vec![true]);
+    // Staff of another group and families do not get the overview.
+    assert_eq!(
+        call(
+            &app,
+            "meester.ahmed@regenboog.example",
+            "group_consent",
+            &[("group_id", g3.to_string())]
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        call(
+            &app,
+            BAKKER,
+            "group_consent",
+            &[("group_id", g3.to_string())]
+        )
+        .await
+        .0,
+        404
+    );
+}
+
+/// Opening a round asks every guardian; a pupil added mid-year is asked at once; the history keeps
+/// who answered what to which wording.
+async fn a_new_pupil_mid_year_is_asked_at_once(app: TestApp) {
+    let (_, me) = call(&app, BAKKER, "current_user", &[]).await;
+    assert_eq!(me["open_consent"], 0, "no round yet");
+    let photos = open_round(&app, false, "").await;
+    let (_, me) = call(&app, BAKKER, "current_user", &[]).await;
+    assert_eq!(me["open_consent"], 5, "five questions for Lotte");
+    let school = app.school("OBS De Regenboog").await;
+    let (status, _) = call(
+        &app,
+        DIRECTIE,
+        "admin_add_pupil",
+        &[
+            ("school_id", school.to_string()),
+            ("first_name", "Noah".into()),
+            ("last_name", "Bakker".into()),
+            ("birth_date", "".into()),
+            ("group_id", app.group("Groep 3").await.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let noah = app.pupil("Noah").await;
+    let bakker = app.user_id(BAKKER).await;
+    exec(
+        &app,
+        "INSERT INTO guardianships (pupil_id, user_id) VALUES ($1, $2)",
+        noah,
+        bakker,
+    )
+    .await;
+    let (_, me) = call(&app, BAKKER, "current_user", &[]).await;
+    assert_eq!(me["open_consent"], 10, "Noah's questions too");
+    assert_eq!(answer(&app, BAKKER, "Noah", photos, true).await, 200);
+    // New wording is a new version; the earlier answer keeps its version.
+    let (status, _) = call(
+        &app,
+        DIRECTIE,
+        "set_consent_wording",
+        &[
+            ("school_id", school.to_string()),
+            ("purpose_id", photos.to_string()),
+            ("title", "Foto's en video's in Kring (nieuw)".into()),
+            ("explanation", "Nieuwe uitleg".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(answer(&app, BAKKER, "Noah", photos, false).await, 200);
+    let (_, mine) = call(&app, BAKKER, "my_consent", &[]).await;
+    let history: Vec<(String, i64, bool)> = mine["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["title"].as_str().unwrap().to_string(),
+                h["version"].as_i64().unwrap(),
+                h["answer"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        history,
+        vec![
+            ("Foto's en video's in Kring (nieuw)".to_string(), 2, false),
+            ("Foto's en video's in Kring".to_string(), 1, true),
+        ]
+    );
+    assert_eq!(mine["history"][0]["who"], "Tom Bakker");
+}
+
+/// After the lock date a new yes waits for the directie; a no always counts at once.
+async fn after_the_lock_date_a_yes_waits_and_a_no_counts(app: TestApp) {
+    let photos = open_round(&app, false, "2000-01-01").await;
+    assert_eq!(answer(&app, JANSEN, "Mila", photos, true).await, 200);
+    let uids = tagged_post(&app, &[&["Mila"]]).await;
+    assert_eq!(
+        sees(&app, BAKKER, &uids).await,
+        vec![false],
+        "a pending yes is not a yes"
+    );
+    let school = app.school("OBS De Regenboog").await;
+    let (_, round) = call(
+        &app,
+        DIRECTIE,
+        "consent_round",
+        &[("school_id", school.to_string())],
+    )
+    .await;
+    let pending = round["pending"].as_array().unwrap();
+    assert_eq!(pending.len(), 1);
+    let answer_id = pending[0]["answer_id"].as_i64().unwrap();
+    let form = [
+        ("school_id", school.to_string()),
+        ("answer_id", answer_id.to_string()),
+    ];
+    assert_eq!(
+        call(&app, SANNE, "confirm_consent", &form).await.0,
+        404,
+        "the directie confirms"
+    );
+    assert_eq!(call(&app, DIRECTIE, "confirm_consent", &form).await.0, 200);
+    assert_eq!(sees(&app, BAKKER, &uids).await, vec![true]);
+    assert_eq!(
+        call(&app, DIRECTIE, "confirm_consent", &form).await.0,
+        404,
+        "once"
+    );
+    // Withdrawal is never held back.
+    assert_eq!(answer(&app, JANSEN, "Mila", photos, false).await, 200);
+    assert_eq!(sees(&app, BAKKER, &uids).await, vec![false]);
+}
+
+/// In a strict round, a yes from before the round has lapsed until the guardian confirms it.
+async fn in_a_strict_round_unconfirmed_answers_lapse(app: TestApp) {
+    let school = app.school("OBS De Regenboog").await;
+    // Last year's answer: given before any round of this year existed.
+    let (status, _) = call(
+        &app,
+        DIRECTIE,
+        "open_consent_round",
+        &[
+            ("school_id", school.to_string()),
+            ("lock_date", String::new()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let photos = app
+        .id_of("SELECT id FROM consent_purposes WHERE kind = $1", "photos")
+        .await;
+    assert_eq!(answer(&app, JANSEN, "Mila", photos, true).await, 200);
+    app::with_db!(&app.db, |pool| sqlx::query(
+        "UPDATE consent_current SET round_id = NULL"
+    )
+    .execute(pool)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let uids = tagged_post(&app, &[&["Mila"]]).await;
+    assert_eq!(
+        sees(&app, BAKKER, &uids).await,
+        vec![true],
+        "not strict: answers carry over"
+    );
+    app::with_db!(&app.db, |pool| sqlx::query(
+        "UPDATE consent_rounds SET strict = TRUE"
+    )
+    .execute(pool)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    assert_eq!(
+        sees(&app, BAKKER, &uids).await,
+        vec![false],
+        "strict: lapsed until confirmed"
+    );
+    let (_, me) = call(&app, JANSEN, "current_user", &[]).await;
+    assert!(me["open_consent"].as_i64().unwrap() > 0, "asked to confirm");
+    assert_eq!(answer(&app, JANSEN, "Mila", photos, true).await, 200);
+    assert_eq!(sees(&app, BAKKER, &uids).await, vec![true]);
+}
+
+db_tests!(
+    pr01_pr02_photos_follow_the_consent_of_the_tagged_children,
+    guardians_who_disagree_mean_no,
+    a_new_pupil_mid_year_is_asked_at_once,
+    after_the_lock_date_a_yes_waits_and_a_no_counts,
+    in_a_strict_round_unconfirmed_answers_lapse,
+);
