@@ -218,7 +218,7 @@ pub struct RoundView {
     pub lock_date: Option<String>,
     pub purposes: Vec<Purpose>,
     pub groups: Vec<(i64, String)>,
-    /// Guardian × child pairs that have not answered every question of the open round.
+    /// Guardians who have not answered every question of the open round for each of their children.
     pub waiting: i64,
     /// New "yes" answers given after the lock date, waiting for confirmation.
     pub pending: Vec<PendingAnswer>,

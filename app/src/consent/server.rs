@@ -221,11 +221,11 @@ pub async fn confirm(db: &Db, actor: &Actor, answer_id: i64) -> Result<(), AppEr
     Ok(())
 }
 
-/// Guardian × child pairs of the school that have not answered every question in this round.
+/// Guardians of the school who have not answered every question in this round for each child.
 async fn waiting(db: &Db, school_id: i64, round_id: i64) -> Result<i64, AppError> {
     let (n,): (i64,) = with_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT COUNT(*) FROM guardianships gs JOIN pupils p ON p.id = gs.pupil_id \
+        "SELECT COUNT(DISTINCT gs.user_id) FROM guardianships gs JOIN pupils p ON p.id = gs.pupil_id \
          WHERE p.school_id = $1 AND gs.no_access = FALSE AND \
            (SELECT COUNT(*) FROM consent_current cc WHERE cc.pupil_id = gs.pupil_id AND cc.user_id = gs.user_id \
               AND cc.round_id = $2) < (SELECT COUNT(*) FROM consent_purposes cp WHERE cp.school_id = $1)"

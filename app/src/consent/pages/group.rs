@@ -48,11 +48,16 @@ pub fn GroupConsentPage() -> impl IntoView {
                         .iter()
                         .filter(|r| without.is_none_or(|i| !r.states[i].allows()))
                         .map(|r| {
+                            // On a phone the table stacks per child; each cell then names its question.
                             let cells = r
                                 .states
                                 .iter()
-                                .map(|s| view! {
-                                    <td class=format!("consent-{}", s.as_str())>{state_text(i18n, *s)}</td>
+                                .zip(&g.purposes)
+                                .map(|(s, p)| view! {
+                                    <td class=format!("consent-{}", s.as_str())>
+                                        <span class="cell-label" aria-hidden="true">{p.title.clone()}</span>
+                                        <span>{state_text(i18n, *s)}</span>
+                                    </td>
                                 })
                                 .collect_view();
                             view! { <tr><th scope="row">{r.name.clone()}</th>{cells}</tr> }

@@ -75,6 +75,7 @@ pub fn ConsentRoundPage() -> impl IntoView {
                         })
                         .collect_view();
                     let now = r.now;
+                    let has_pending = !r.pending.is_empty();
                     let pending = r
                         .pending
                         .into_iter()
@@ -106,11 +107,13 @@ pub fn ConsentRoundPage() -> impl IntoView {
                             <h2>{t!(i18n, consent.round)}</h2>
                             {status}
                         </section>
-                        <section class="card">
-                            <h2>{t!(i18n, consent.pending_title)}</h2>
-                            <FormError result=confirm.value()/>
-                            <ul class="list">{pending}</ul>
-                        </section>
+                        {has_pending.then(|| view! {
+                            <section class="card">
+                                <h2>{t!(i18n, consent.pending_title)}</h2>
+                                <FormError result=confirm.value()/>
+                                <ul class="list">{pending}</ul>
+                            </section>
+                        })}
                         <section class="card">
                             <h2>{t!(i18n, consent.overview)}</h2>
                             <ul class="list">{groups}</ul>
