@@ -368,6 +368,11 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
         [401, 404, 404, 200, 200, 404, 404],
     ),
     (
+        "remind_consent",
+        |f, _, _| vec![("school_id", f.school_a.to_string())],
+        [401, 404, 404, 404, 200, 404, 404],
+    ),
+    (
         "confirm_consent",
         |f, _, _| {
             vec![

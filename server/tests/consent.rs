@@ -424,7 +424,63 @@ async fn in_a_strict_round_unconfirmed_answers_lapse(app: TestApp) {
     assert_eq!(sees(&app, BAKKER, &uids).await, vec![true]);
 }
 
+/// Opening the round mails every guardian; the reminder reaches only those with open questions.
+async fn the_round_is_mailed_and_the_reminder_skips_who_answered(app: TestApp) {
+    let photos = open_round(&app, false, "").await;
+    let mail = app.smtp.wait_for(BAKKER, "/toestemming").await;
+    assert!(mail.text.contains("OBS De Regenboog"), "{}", mail.text);
+    app.smtp.wait_for(JANSEN, "/toestemming").await;
+    let purposes: Vec<(i64,)> = app::with_db!(&app.db, |pool| sqlx::query_as(
+        "SELECT id FROM consent_purposes WHERE school_id = (SELECT id FROM schools WHERE name = 'OBS De Regenboog')"
+    )
+    .fetch_all(pool)
+    .await)
+    .unwrap();
+    assert_eq!(purposes.len(), 5);
+    let lotte = app.pupil("Lotte").await;
+    let mut form = vec![("pupil_id".to_string(), lotte.to_string())];
+    for (id,) in &purposes {
+        form.push((
+            format!("answers[p{id}]"),
+            if *id == photos { "yes" } else { "no" }.into(),
+        ));
+    }
+    let form: Vec<(&str, String)> = form.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    assert_eq!(call(&app, BAKKER, "answer_consent", &form).await.0, 200);
+    let school = app.school("OBS De Regenboog").await;
+    let (status, n) = call(
+        &app,
+        DIRECTIE,
+        "remind_consent",
+        &[("school_id", school.to_string())],
+    )
+    .await;
+    assert_eq!(status, 200, "{n}");
+    assert_eq!(n, 2, "Mila and Finn's parent, and Sam's; not Lotte's");
+    app.smtp.wait_for(JANSEN, "Herinnering").await;
+    app.smtp.wait_for(DEVRIES, "Herinnering").await;
+    assert!(
+        !app.smtp
+            .all()
+            .iter()
+            .any(|m| m.to.iter().any(|t| t == BAKKER) && m.text.contains("Herinnering")),
+        "who answered gets no reminder"
+    );
+    assert_eq!(
+        call(
+            &app,
+            SANNE,
+            "remind_consent",
+            &[("school_id", school.to_string())]
+        )
+        .await
+        .0,
+        404
+    );
+}
+
 db_tests!(
+    the_round_is_mailed_and_the_reminder_skips_who_answered,
     pr01_pr02_photos_follow_the_consent_of_the_tagged_children,
     guardians_who_disagree_mean_no,
     a_new_pupil_mid_year_is_asked_at_once,

@@ -63,6 +63,7 @@ pub async fn open_consent_round(
             let actor = ctx::actor().await?;
             super::server::open_round(&state.db, &actor, school_id, strict.is_some(), lock_date)
                 .await?;
+            state.jobs_wake.notify_one();
             leptos_axum::redirect(&format!("/beheer/school/{school_id}/toestemming"));
             Ok(())
         }
@@ -111,6 +112,21 @@ pub async fn confirm_consent(school_id: i64, answer_id: i64) -> Result<(), AppEr
             super::server::confirm(&state.db, &actor, answer_id).await?;
             leptos_axum::redirect(&format!("/beheer/school/{school_id}/toestemming"));
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// Reminds every guardian with open questions by e-mail; answers how many.
+#[server(endpoint = "remind_consent")]
+pub async fn remind_consent(school_id: i64) -> Result<usize, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            let n = super::server::remind(&state.db, &actor, school_id).await?;
+            state.jobs_wake.notify_one();
+            Ok(n)
         }
         .await,
     )

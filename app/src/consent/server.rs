@@ -221,21 +221,92 @@ pub async fn confirm(db: &Db, actor: &Actor, answer_id: i64) -> Result<(), AppEr
     Ok(())
 }
 
+/// Questions of the school not yet answered or confirmed in this round, per guardian and child.
+const UNANSWERED: &str = "\
+FROM guardianships gs JOIN pupils p ON p.id = gs.pupil_id \
+  JOIN consent_purposes cp ON cp.school_id = p.school_id \
+WHERE p.school_id = $1 AND gs.no_access = FALSE AND NOT EXISTS ( \
+  SELECT 1 FROM consent_current cc WHERE cc.pupil_id = p.id AND cc.user_id = gs.user_id \
+    AND cc.purpose_id = cp.id AND cc.round_id = $2)";
+
 /// Guardians of the school who have not answered every question in this round for each child.
+async fn waiting_guardians(db: &Db, school_id: i64, round_id: i64) -> Result<Vec<i64>, AppError> {
+    let sql = format!("SELECT DISTINCT gs.user_id {UNANSWERED} ORDER BY gs.user_id");
+    let rows: Vec<(i64,)> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(school_id)
+        .bind(round_id)
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows.into_iter().map(|(u,)| u).collect())
+}
+
 async fn waiting(db: &Db, school_id: i64, round_id: i64) -> Result<i64, AppError> {
-    let (n,): (i64,) = with_db!(db, |pool| {
-        sqlx::query_as(
-        "SELECT COUNT(DISTINCT gs.user_id) FROM guardianships gs JOIN pupils p ON p.id = gs.pupil_id \
-         WHERE p.school_id = $1 AND gs.no_access = FALSE AND \
-           (SELECT COUNT(*) FROM consent_current cc WHERE cc.pupil_id = gs.pupil_id AND cc.user_id = gs.user_id \
-              AND cc.round_id = $2) < (SELECT COUNT(*) FROM consent_purposes cp WHERE cp.school_id = $1)"
-    )
-    .bind(school_id)
-    .bind(round_id)
-    .fetch_one(pool)
-    .await
-    })?;
+    Ok(waiting_guardians(db, school_id, round_id).await?.len() as i64)
+}
+
+/// How many questions one guardian still has open in this round. The mail job checks it at send
+/// time, so nobody who answered meanwhile gets a reminder.
+pub async fn open_for(
+    db: &Db,
+    user_id: i64,
+    school_id: i64,
+    round_id: i64,
+) -> Result<i64, AppError> {
+    let sql = format!("SELECT COUNT(*) {UNANSWERED} AND gs.user_id = $3");
+    let (n,): (i64,) = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(school_id)
+        .bind(round_id)
+        .bind(user_id)
+        .fetch_one(pool)
+        .await)?;
     Ok(n)
+}
+
+pub const MAIL_JOB: &str = "mail.consent";
+
+/// A consent mail to one guardian: the round was opened, or a reminder.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct MailJob {
+    pub user_id: i64,
+    pub school_id: i64,
+    pub round_id: i64,
+    pub reminder: bool,
+}
+
+/// Queues a consent mail for every guardian who still has open questions; answers how many.
+/// At most one reminder per guardian per day (the job key).
+async fn mail_waiting(
+    db: &Db,
+    school_id: i64,
+    round_id: i64,
+    reminder: bool,
+) -> Result<usize, AppError> {
+    let users = waiting_guardians(db, school_id, round_id).await?;
+    let day = today();
+    for user_id in &users {
+        let job = MailJob {
+            user_id: *user_id,
+            school_id,
+            round_id,
+            reminder,
+        };
+        let key = if reminder {
+            format!("{MAIL_JOB}.{round_id}.{user_id}.{day}")
+        } else {
+            format!("{MAIL_JOB}.{round_id}.{user_id}")
+        };
+        crate::server::jobs::enqueue(db, MAIL_JOB, &job, &key).await?;
+    }
+    Ok(users.len())
+}
+
+/// The directie reminds every guardian who has not answered everything yet.
+pub async fn remind(db: &Db, actor: &Actor, school_id: i64) -> Result<usize, AppError> {
+    require_directie(actor, school_id)?;
+    let round = current_round(db, school_id)
+        .await?
+        .ok_or_else(|| AppError::validation("round", "consent_no_round"))?;
+    mail_waiting(db, school_id, round.id, true).await
 }
 
 /// Opens this school year's round: every guardian is asked on their next visit.
@@ -275,6 +346,9 @@ pub async fn open_round(
     .await
     .map(|r| r.rows_affected())
     })?;
+    if let Some(round) = current_round(db, school_id).await? {
+        mail_waiting(db, school_id, round.id, false).await?;
+    }
     Ok(())
 }
 

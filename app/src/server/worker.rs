@@ -77,6 +77,9 @@ async fn handle(state: &AppState, mailer: &Mailer, job: &Job) -> Result<(), Stri
         }
         "mail.password_reset" => reset_mail(state, job.payload().map_err(|e| e.to_string())?).await,
         "mail.linked" => linked_mail(state, job.payload().map_err(|e| e.to_string())?).await,
+        crate::consent::server::MAIL_JOB => {
+            crate::consent::mail::render(state, job.payload().map_err(|e| e.to_string())?).await
+        }
         other => return Err(format!("unknown job kind {other}")),
     }
     .map_err(|e| e.to_string())?;

@@ -56,6 +56,7 @@ pub fn error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> Str
             "consent_answer_required" => t_string!(i18n, errors.consent_answer_required).into(),
             "tag_not_in_group" => t_string!(i18n, errors.tag_not_in_group).into(),
             "consent_not_pending" => t_string!(i18n, errors.consent_not_pending).into(),
+            "consent_no_round" => t_string!(i18n, errors.consent_no_round).into(),
             key if key.starts_with("media_") => {
                 crate::media::pages::refusal_text(i18n, &crate::media::model::Refusal::new(key))
             }

@@ -7,7 +7,9 @@ use leptos_router::hooks::use_params_map;
 use crate::{
     app::param_id,
     consent::{
-        api::{load_consent_round, ConfirmConsent, OpenConsentRound, SetConsentWording},
+        api::{
+            load_consent_round, ConfirmConsent, OpenConsentRound, RemindConsent, SetConsentWording,
+        },
         model::{Purpose, EXPLANATION_MAX, TITLE_MAX},
     },
     i18n::*,
@@ -24,6 +26,7 @@ pub fn ConsentRoundPage() -> impl IntoView {
     let open = ServerAction::<OpenConsentRound>::new();
     let wording = ServerAction::<SetConsentWording>::new();
     let confirm = ServerAction::<ConfirmConsent>::new();
+    let remind = ServerAction::<RemindConsent>::new();
     let data = Resource::new(
         move || {
             (
@@ -48,6 +51,20 @@ pub fn ConsentRoundPage() -> impl IntoView {
                                 {r.lock_date.clone().map(|d| view! { <span>{t_string!(i18n, consent.lock_on, date = d).to_string()}</span> })}
                             </p>
                             <p><strong>{t_string!(i18n, consent.waiting, n = r.waiting).to_string()}</strong></p>
+                            <FormError result=remind.value()/>
+                            {move || match remind.value().get() {
+                                Some(Ok(n)) => Some(view! {
+                                    <p class="notice ok" role="status">{t_string!(i18n, consent.reminded, n).to_string()}</p>
+                                }),
+                                _ => None,
+                            }}
+                            {(r.waiting > 0).then(|| view! {
+                                <ActionForm action=remind>
+                                    <input type="hidden" name="school_id" value=school_id/>
+                                    <p class="hint">{t!(i18n, consent.remind_hint)}</p>
+                                    <button type="submit">{t!(i18n, consent.remind)}</button>
+                                </ActionForm>
+                            })}
                         }
                         .into_any(),
                         _ => view! {
