@@ -108,6 +108,20 @@ async fn comments_are_for_one_class_group_and_never_school_wide(app: TestApp) {
     .await;
     assert_eq!(status, 400);
     assert!(text.contains("post_has_comments"), "{text}");
+    // Nor moved to another class: that class would read this class's parents.
+    let (status, _) = call(
+        &app,
+        DIRECTIE,
+        "update_post",
+        &[
+            ("post_id", one.to_string()),
+            ("post[body]", "Voor groep 5/6".into()),
+            ("post[groups][]", g56.to_string()),
+            ("post[comments]", "true".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400);
     assert_eq!(
         list(&app, DEVRIES, one).await.0,
         404,

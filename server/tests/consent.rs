@@ -342,6 +342,11 @@ async fn after_the_lock_date_a_yes_waits_and_a_no_counts(app: TestApp) {
         vec![false],
         "a pending yes is not a yes"
     );
+    let (_, me) = call(&app, JANSEN, "current_user", &[]).await;
+    assert_eq!(
+        me["open_consent"], 9,
+        "answered, waiting for the school: not asked again"
+    );
     let school = app.school("OBS De Regenboog").await;
     let (_, round) = call(
         &app,

@@ -221,13 +221,17 @@ pub async fn confirm(db: &Db, actor: &Actor, answer_id: i64) -> Result<(), AppEr
     Ok(())
 }
 
-/// Questions of the school not yet answered or confirmed in this round, per guardian and child.
+/// Questions of the school not yet answered or confirmed in this round, per guardian and child. An
+/// answer waiting for the school's confirmation counts as answered: the guardian did their part.
 const UNANSWERED: &str = "\
 FROM guardianships gs JOIN pupils p ON p.id = gs.pupil_id \
   JOIN consent_purposes cp ON cp.school_id = p.school_id \
 WHERE p.school_id = $1 AND gs.no_access = FALSE AND NOT EXISTS ( \
   SELECT 1 FROM consent_current cc WHERE cc.pupil_id = p.id AND cc.user_id = gs.user_id \
-    AND cc.purpose_id = cp.id AND cc.round_id = $2)";
+    AND cc.purpose_id = cp.id AND cc.round_id = $2) \
+  AND NOT EXISTS ( \
+  SELECT 1 FROM consent_answers ca WHERE ca.pupil_id = p.id AND ca.user_id = gs.user_id \
+    AND ca.purpose_id = cp.id AND ca.round_id = $2 AND ca.pending = TRUE AND ca.confirmed_at IS NULL)";
 
 /// Guardians of the school who have not answered every question in this round for each child.
 async fn waiting_guardians(db: &Db, school_id: i64, round_id: i64) -> Result<Vec<i64>, AppError> {
@@ -441,6 +445,8 @@ pub async fn my_consent(db: &Db, actor: &Actor) -> Result<MyConsent, AppError> {
                 let mine = current
                     .iter()
                     .find(|c| c.0 == child.pupil_id && c.1 == p.id);
+                let waiting_for_school =
+                    round.is_some() && pending.iter().any(|a| a.0 == child.pupil_id && a.1 == p.id);
                 Question {
                     purpose: p.clone(),
                     mine: mine.map(|c| c.2),
@@ -452,7 +458,7 @@ pub async fn my_consent(db: &Db, actor: &Actor) -> Result<MyConsent, AppError> {
                     current: match (round, mine) {
                         (Some(r), Some(c)) => c.3 == Some(r.id),
                         _ => false,
-                    },
+                    } || waiting_for_school,
                 }
             })
             .collect();
@@ -510,6 +516,7 @@ pub async fn answer(
         .and_then(|r| r.lock_date.as_deref())
         .is_some_and(|d| today().as_str() > d);
     let round_id = round.as_ref().map(|r| r.id);
+    let strict = round.as_ref().is_some_and(|r| r.strict);
     let at = now();
     with_tx!(db, |tx| {
         for (purpose_id, yes) in answers {
@@ -519,15 +526,19 @@ pub async fn answer(
             .bind(*purpose_id)
             .fetch_one(&mut *tx)
             .await?;
-            let before: Option<(bool,)> = sqlx::query_as(
-                "SELECT answer FROM consent_current WHERE pupil_id = $1 AND user_id = $2 AND purpose_id = $3",
+            let before: Option<(bool, Option<i64>)> = sqlx::query_as(
+                "SELECT answer, round_id FROM consent_current WHERE pupil_id = $1 AND user_id = $2 AND purpose_id = $3",
             )
             .bind(pupil_id)
             .bind(actor.user_id)
             .bind(*purpose_id)
             .fetch_optional(&mut *tx)
             .await?;
-            let pending = locked && *yes && before != Some((true,));
+            // A yes that still counts needs no new confirmation; one that lapsed in a strict round does.
+            let yes_in_force = before.is_some_and(|(answer, answered_in)| {
+                answer && !(strict && answered_in != round_id)
+            });
+            let pending = locked && *yes && !yes_in_force;
             let (answer_id,): (i64,) = sqlx::query_as(
                 "INSERT INTO consent_answers (pupil_id, user_id, purpose_id, text_id, round_id, answer, pending, answered_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",

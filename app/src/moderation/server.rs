@@ -124,8 +124,10 @@ pub async fn report(
 }
 
 /// Reports this actor handles: as directie of the school, or as the author of the post.
-const HANDLED_BY: &str = "(r.post_author_id = $1 OR r.school_id IN \
-     (SELECT school_id FROM staff_roles WHERE user_id = $1 AND role = 'directie'))";
+/// The author counts only while still on the school's staff.
+const HANDLED_BY: &str = "((r.post_author_id = $1 AND r.school_id IN \
+       (SELECT school_id FROM staff_roles WHERE user_id = $1)) \
+     OR r.school_id IN (SELECT school_id FROM staff_roles WHERE user_id = $1 AND role = 'directie'))";
 
 fn queue_sql(open: bool) -> String {
     let state = if open {

@@ -379,9 +379,18 @@ pub async fn update(db: &Db, actor: &Actor, post_id: i64, post: NewPost) -> Resu
         return Err(AppError::validation("groups", "post_groups_one_school"));
     }
     let allowed = crate::comments::server::allowed_for_groups(db, &post.groups).await?;
-    if !allowed && existing.comment_count > 0 {
-        // Its families' names would be shown to other groups.
-        return Err(AppError::validation("groups", "post_has_comments"));
+    if existing.comment_count > 0 {
+        // Its families' names and words would be shown to another group: the groups stay as they are.
+        let current: Vec<(i64,)> = with_db!(db, |pool| sqlx::query_as(
+            "SELECT group_id FROM post_groups WHERE post_id = $1 ORDER BY group_id"
+        )
+        .bind(post_id)
+        .fetch_all(pool)
+        .await)?;
+        let current: Vec<i64> = current.into_iter().map(|(g,)| g).collect();
+        if current != post.groups {
+            return Err(AppError::validation("groups", "post_has_comments"));
+        }
     }
     with_tx!(db, |tx| {
         sqlx::query(

@@ -21,13 +21,13 @@ pub fn GroupConsentPage() -> impl IntoView {
         load_group_consent,
     );
     let body = move || {
+        // Read tracked: the filter form navigates in the browser, and the table must follow.
+        let zonder = query.read().get("zonder");
         Suspend::new(async move {
             match data.await {
                 Ok(g) => {
                     // ?zonder=<purpose id>: only the children without consent for that purpose.
-                    let without: Option<usize> = query
-                        .read_untracked()
-                        .get("zonder")
+                    let without: Option<usize> = zonder
                         .and_then(|v| v.parse::<i64>().ok())
                         .and_then(|id| g.purposes.iter().position(|p| p.id == id));
                     let heads = g
