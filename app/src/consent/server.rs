@@ -410,6 +410,16 @@ async fn my_children(db: &Db, actor: &Actor) -> Result<Vec<Child>, AppError> {
 
 /// A guardian's questions per child, their answers in force, and the history of their children.
 pub async fn my_consent(db: &Db, actor: &Actor) -> Result<MyConsent, AppError> {
+    Ok(MyConsent {
+        children: questions(db, actor).await?,
+        history: history(db, actor).await?,
+        now: now(),
+    })
+}
+
+/// A guardian's questions per child with their answers in force. Also what `current_user` counts
+/// on every page for the banner, so it leaves the history out.
+pub async fn questions(db: &Db, actor: &Actor) -> Result<Vec<ChildQuestions>, AppError> {
     let children = my_children(db, actor).await?;
     // (pupil, purpose) -> (answer, round)
     let current: Vec<(i64, i64, bool, Option<i64>)> = with_db!(db, |pool| sqlx::query_as(
@@ -470,7 +480,12 @@ pub async fn my_consent(db: &Db, actor: &Actor) -> Result<MyConsent, AppError> {
             questions,
         });
     }
-    let history: Vec<HistoryEntry> = with_db!(db, |pool| {
+    Ok(out)
+}
+
+/// Every answer given for the guardian's children, newest first.
+async fn history(db: &Db, actor: &Actor) -> Result<Vec<HistoryEntry>, AppError> {
+    Ok(with_db!(db, |pool| {
         sqlx::query_as(
         "SELECT p.first_name || ' ' || p.last_name AS pupil_name, t.title, t.version, u.name AS who, \
            a.answer, a.pending, a.answered_at \
@@ -482,12 +497,7 @@ pub async fn my_consent(db: &Db, actor: &Actor) -> Result<MyConsent, AppError> {
     .bind(actor.user_id)
     .fetch_all(pool)
     .await
-    })?;
-    Ok(MyConsent {
-        children: out,
-        history,
-        now: now(),
-    })
+    })?)
 }
 
 /// A guardian answers (or confirms) the questions for one child. A "no" counts at once; after the
