@@ -13,6 +13,7 @@ use crate::{
         reset::ResetPage,
     },
     admin::pages::{home::AdminHome, pupil::PupilPage, school::SchoolPage},
+    album::page::AlbumPage,
     consent::pages::{group::GroupConsentPage, mine::MyConsentPage, round::ConsentRoundPage},
     i18n::*,
     moderation::pages::{queue::QueuePage, report::ReportPage},
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/bericht/:id/melden") view=ReportPage ssr=SsrMode::Async/>
                         <Route path=path!("/moderatie") view=QueuePage ssr=SsrMode::Async/>
                         <Route path=path!("/toestemming") view=MyConsentPage ssr=SsrMode::Async/>
+                        <Route path=path!("/mijn-kind") view=AlbumPage ssr=SsrMode::Async/>
                         <Route path=path!("/beheer/school/:id/toestemming") view=ConsentRoundPage ssr=SsrMode::Async/>
                         <Route path=path!("/beheer/groep/:id/toestemming") view=GroupConsentPage ssr=SsrMode::Async/>
                         <Route path=path!("/inloggen") view=LoginPage ssr=SsrMode::Async/>

@@ -11,6 +11,7 @@ pub use generated::i18n;
 
 pub mod accounts;
 pub mod admin;
+pub mod album;
 mod app;
 pub mod comments;
 pub mod consent;

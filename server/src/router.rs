@@ -2,7 +2,10 @@
 //! that refuses cross-site state changes (CS-01) and adds security headers to every response (HD-01).
 use std::{sync::OnceLock, time::Instant};
 
-use app::{media::routes as media, server::headers::csp, server::state::AppState, shell, App};
+use app::{
+    album::zip as album_zip, media::routes as media, server::headers::csp, server::state::AppState,
+    shell, App,
+};
 use axum::{
     body::Body,
     extract::DefaultBodyLimit,
@@ -44,6 +47,7 @@ pub fn build(state: AppState) -> Router {
             post(media::upload).layer(DefaultBodyLimit::max(upload_cap as usize)),
         )
         .route("/media/{uid}/{variant}", get(media::serve))
+        .route("/album/{pupil}/{file}", get(album_zip::download))
         .route(
             "/bericht/nieuw",
             post(app::posts::form_post::create).layer(DefaultBodyLimit::max(

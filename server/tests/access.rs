@@ -330,6 +330,12 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
         [401, 200, 200, 200, 200, 200, 200],
     ),
     (
+        "my_album",
+        |_, _, _| vec![],
+        // Staff and others without children get an empty album; the zip is in tests/album.rs.
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
         "answer_consent",
         |f, _, _| {
             vec![
@@ -428,6 +434,11 @@ fn pages(f: &Fx) -> Vec<(&'static str, String, [u16; 7])> {
         (
             "/toestemming",
             "/toestemming".into(),
+            [302, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "/mijn-kind",
+            "/mijn-kind".into(),
             [302, 200, 200, 200, 200, 200, 200],
         ),
         (

@@ -75,15 +75,20 @@ SELECT cn.pupil_id FROM consent_current cn \
   JOIN guardianships gn ON gn.pupil_id = cn.pupil_id AND gn.user_id = cn.user_id AND gn.no_access = FALSE \
   WHERE cn.answer = FALSE";
 
-/// Media ids that user `$1` may see on date `$2`: items of readable posts, except those in which a
-/// child is tagged who lacks photo consent and is not the viewer's own child. Staff of the school
-/// see every item (they moderate and must know what they posted). Every view of a photo goes
-/// through this: feed, post page, media URLs, album and zip. Use as `... IN (<this>)`.
+/// Media ids that user `$1` may see on date `$2`: items of readable posts, and items of earlier
+/// published posts in which the viewer's own child is tagged (the "Mijn kind" album keeps last
+/// year's photos of your child when last year's group is no longer readable) — except, in both
+/// cases, items in which a child is tagged who lacks photo consent and is not the viewer's own
+/// child. Staff of the school see every item of readable posts (they moderate and must know what
+/// they posted). Every view of a photo goes through this: feed, post page, media URLs, album and
+/// zip. Use as `... IN (<this>)`.
 pub fn visible_media() -> String {
     let readable = readable_posts();
     format!(
         "SELECT vm.id FROM media vm JOIN posts vp ON vp.id = vm.post_id \
-         WHERE vm.post_id IN ({readable}) AND ( \
+         WHERE (vm.post_id IN ({readable}) OR (vp.status = 'published' AND EXISTS ( \
+             SELECT 1 FROM media_tags ot JOIN guardianships og ON og.pupil_id = ot.pupil_id \
+             WHERE ot.media_id = vm.id AND og.user_id = $1 AND og.no_access = FALSE))) AND ( \
            EXISTS (SELECT 1 FROM staff_roles vsr WHERE vsr.user_id = $1 AND vsr.school_id = vp.school_id) \
            OR NOT EXISTS (SELECT 1 FROM media_tags vt WHERE vt.media_id = vm.id \
              AND vt.pupil_id NOT IN ({PHOTO_CONSENTED}) \

@@ -11,6 +11,7 @@ enum Icon {
     Write,
     Manage,
     Account,
+    Album,
 }
 
 fn icon(kind: Icon) -> impl IntoView {
@@ -20,6 +21,7 @@ fn icon(kind: Icon) -> impl IntoView {
         Icon::Write => "M4 20h4l11-11-4-4L4 16zM14 6l4 4",
         Icon::Manage => "M4 6h16M4 12h16M4 18h10",
         Icon::Account => "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-8 9c0-4 4-6 8-6s8 2 8 6",
+        Icon::Album => "M4 5h16v14H4zM4 15l5-5 4 4 3-3 4 4M15 9h.01",
     };
     view! {
         <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -64,6 +66,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <ul>
                         {item("/", Icon::Home, t_string!(i18n, nav.feed).to_string())}
                         {item("/groepen", Icon::Groups, t_string!(i18n, nav.groups).to_string())}
+                        {u.has_children.then(|| item("/mijn-kind", Icon::Album, t_string!(i18n, nav.album).to_string()))}
                         {u.can_post.then(|| item("/bericht/nieuw", Icon::Write, t_string!(i18n, nav.write).to_string()))}
                         {u.can_manage.then(|| item("/beheer", Icon::Manage, t_string!(i18n, nav.manage).to_string()))}
                         {item("/account", Icon::Account, t_string!(i18n, nav.account).to_string())}

@@ -1,6 +1,7 @@
 //! The integration test harness: the real router on port 0, a fresh database per test (SQLite file
 //! or a new PostgreSQL database), a real SMTP sink, the job runner, and HTTP with cookies like a browser.
 #![allow(dead_code)]
+pub mod consent;
 pub mod images;
 pub mod smtp;
 

@@ -2,7 +2,7 @@
 mod gallery;
 mod tags;
 pub mod upload;
-mod viewer;
+pub mod viewer;
 #[cfg(feature = "hydrate")]
 mod xhr;
 
