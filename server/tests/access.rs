@@ -374,6 +374,11 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
         [401, 404, 404, 200, 200, 404, 404],
     ),
     (
+        "set_tag_rule",
+        |f, _, _| vec![("school_id", f.school_a.to_string())],
+        [401, 404, 404, 404, 200, 404, 404],
+    ),
+    (
         "remind_consent",
         |f, _, _| vec![("school_id", f.school_a.to_string())],
         [401, 404, 404, 404, 200, 404, 404],

@@ -347,6 +347,54 @@ async fn the_round_is_mailed_and_the_reminder_skips_who_answered(app: TestApp) {
     );
 }
 
+/// The school's rule: with it on, a photo post is refused until every item names its children or
+/// is marked as showing none; only the directie switches it.
+async fn a_school_can_require_tagging_before_publishing(app: TestApp) {
+    let school = app.school("OBS De Regenboog").await;
+    let rule = |on: bool| {
+        let mut form = vec![("school_id", school.to_string())];
+        if on {
+            form.push(("required", "true".to_string()));
+        }
+        form
+    };
+    assert_eq!(call(&app, SANNE, "set_tag_rule", &rule(true)).await.0, 404);
+    let uids = ready_uploads(&app, 2).await;
+    // Off (the default): untagged photos are the teacher's responsibility.
+    let (_, options) = call(&app, SANNE, "compose_options", &[]).await;
+    assert_eq!(options["tags_required"], false);
+    assert_eq!(
+        call(&app, DIRECTIE, "set_tag_rule", &rule(true)).await.0,
+        200
+    );
+    let (_, options) = call(&app, SANNE, "compose_options", &[]).await;
+    assert_eq!(options["tags_required"], true);
+
+    let (status, body) = post_photos(&app, &uids, &[&["Mila"]], &[]).await;
+    assert_eq!(status, 400, "the second photo says nothing: {body}");
+    assert!(body.to_string().contains("media_tags_required"), "{body}");
+    assert_eq!(
+        app.id_of(
+            "SELECT COUNT(*) FROM media WHERE post_id IS NULL AND uid = $1",
+            &uids[0]
+        )
+        .await,
+        1,
+        "the uploads wait for the next try"
+    );
+    let none = [("post[no_children][]", uids[1].clone())];
+    let (status, body) = post_photos(&app, &uids, &[&["Mila"]], &none).await;
+    assert_eq!(status, 200, "{body}");
+
+    // Switched off again, an untagged photo may be posted.
+    assert_eq!(
+        call(&app, DIRECTIE, "set_tag_rule", &rule(false)).await.0,
+        200
+    );
+    let more = ready_uploads(&app, 1).await;
+    assert_eq!(post_photos(&app, &more, &[], &[]).await.0, 200);
+}
+
 db_tests!(
     the_round_is_mailed_and_the_reminder_skips_who_answered,
     pr01_pr02_photos_follow_the_consent_of_the_tagged_children,
@@ -354,4 +402,5 @@ db_tests!(
     a_new_pupil_mid_year_is_asked_at_once,
     after_the_lock_date_a_yes_waits_and_a_no_counts,
     in_a_strict_round_unconfirmed_answers_lapse,
+    a_school_can_require_tagging_before_publishing,
 );

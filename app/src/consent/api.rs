@@ -131,3 +131,21 @@ pub async fn remind_consent(school_id: i64) -> Result<usize, AppError> {
         .await,
     )
 }
+
+/// Turns the school's "tag before publishing" rule on or off (a checkbox: absent means off).
+#[server(endpoint = "set_tag_rule")]
+pub async fn set_tag_rule(
+    school_id: i64,
+    #[server(default)] required: Option<String>,
+) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::server::set_tag_rule(&state.db, &actor, school_id, required.is_some()).await?;
+            leptos_axum::redirect(&format!("/beheer/school/{school_id}/toestemming"));
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -216,6 +216,8 @@ pub struct RoundView {
     pub opened_at: Option<i64>,
     pub strict: bool,
     pub lock_date: Option<String>,
+    /// Photo posts need every item tagged (or marked as showing no recognisable child).
+    pub tags_required: bool,
     pub purposes: Vec<Purpose>,
     pub groups: Vec<(i64, String)>,
     /// Guardians who have not answered every question of the open round for each of their children.

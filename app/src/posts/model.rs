@@ -122,6 +122,9 @@ pub struct PostForm {
     /// Children tagged in those items, as "uid:pupil id".
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Items (uids) the author marked as showing no recognisable child.
+    #[serde(default)]
+    pub no_children: Vec<String>,
 }
 
 /// A post that passed every rule that does not need the database.
@@ -136,6 +139,17 @@ pub struct NewPost {
     pub media: Vec<String>,
     /// (uid, pupil id): children tagged in the items of `media`.
     pub tags: Vec<(String, i64)>,
+    /// Items of `media` the author marked as showing no recognisable child.
+    pub no_children: Vec<String>,
+}
+
+impl NewPost {
+    /// Items that say nothing about who is in them: no child tagged and not marked as showing none.
+    pub fn untagged(&self) -> impl Iterator<Item = &String> {
+        self.media.iter().filter(|uid| {
+            !self.no_children.contains(uid) && !self.tags.iter().any(|(t, _)| t == *uid)
+        })
+    }
 }
 
 impl NewPost {
@@ -177,8 +191,11 @@ impl NewPost {
                 tags.push(tag);
             }
         }
+        let mut no_children = form.no_children;
+        no_children.retain(|uid| media.contains(uid));
         Ok(NewPost {
             tags,
+            no_children,
             media,
             title: (!title.is_empty()).then(|| title.to_string()),
             body: body.to_string(),
@@ -205,6 +222,8 @@ pub struct ComposeOptions {
     pub limits: MediaLimits,
     /// Children the author may tag in photos, with their photo consent.
     pub candidates: Vec<crate::consent::model::TagCandidate>,
+    /// One of the author's schools wants every photo tagged before publishing.
+    pub tags_required: bool,
 }
 
 #[cfg(test)]
@@ -243,6 +262,17 @@ mod tests {
         );
         f.tags = vec!["abc:lotte".into()];
         assert!(NewPost::parse(f).is_err());
+    }
+
+    #[test]
+    fn an_item_is_untagged_until_it_names_children_or_none() {
+        let mut f = form("Schoolreis", vec![1]);
+        f.media = vec!["a".into(), "b".into(), "c".into()];
+        f.tags = vec!["a:7".into()];
+        f.no_children = vec!["b".into(), "elsewhere".into()];
+        let p = NewPost::parse(f).unwrap();
+        assert_eq!(p.no_children, vec!["b".to_string()]);
+        assert_eq!(p.untagged().collect::<Vec<_>>(), vec!["c"]);
     }
 
     #[test]

@@ -212,6 +212,7 @@ pub async fn compose_options(
         groups: postable(db, actor).await?,
         limits,
         candidates: crate::consent::server::tag_candidates(db, actor).await?,
+        tags_required: crate::consent::server::tags_required_for(db, actor).await?,
     })
 }
 
@@ -270,6 +271,11 @@ pub async fn create(
     limits: &MediaLimits,
 ) -> Result<i64, AppError> {
     let school_id = check_postable(db, actor, &post.groups).await?;
+    if post.untagged().next().is_some()
+        && crate::consent::server::tags_required(db, school_id).await?
+    {
+        return Err(AppError::validation("media", "media_tags_required"));
+    }
     let comments_open =
         post.comments && crate::comments::server::allowed_for_groups(db, &post.groups).await?;
     let at = now();

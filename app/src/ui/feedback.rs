@@ -55,6 +55,7 @@ pub fn error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> Str
             "consent_round_open" => t_string!(i18n, errors.consent_round_open).into(),
             "consent_answer_required" => t_string!(i18n, errors.consent_answer_required).into(),
             "tag_not_in_group" => t_string!(i18n, errors.tag_not_in_group).into(),
+            "media_tags_required" => t_string!(i18n, errors.media_tags_required).into(),
             "consent_not_pending" => t_string!(i18n, errors.consent_not_pending).into(),
             "consent_no_round" => t_string!(i18n, errors.consent_no_round).into(),
             key if key.starts_with("media_") => {

@@ -70,12 +70,11 @@ pub async fn answer(app: &TestApp, who: &str, child: &str, purpose: i64, yes: bo
     call(app, who, "answer_consent", &form).await.0
 }
 
-/// Uploads photos as the teacher, waits until they are processed, and posts them to Groep 3 with
-/// the given children tagged per photo. Answers the uids.
-pub async fn tagged_post(app: &TestApp, tags: &[&[&str]]) -> Vec<String> {
+/// Uploads `n` photos as the teacher and waits until they are processed. Answers the uids.
+pub async fn ready_uploads(app: &TestApp, n: usize) -> Vec<String> {
     let sanne = app.session(SANNE).await;
     let mut uids = Vec::new();
-    for i in 0..tags.len() {
+    for i in 0..n {
         let part = reqwest::multipart::Part::bytes(phone_photo(320, 240, 1))
             .file_name(format!("IMG_{i}.JPG"))
             .mime_str("image/jpeg")
@@ -105,17 +104,36 @@ pub async fn tagged_post(app: &TestApp, tags: &[&[&str]]) -> Vec<String> {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
+    uids
+}
+
+/// Posts these uploads to Groep 3 as the teacher, with the given children tagged per photo and
+/// extra form fields. Answers the status and body of `create_post`.
+pub async fn post_photos(
+    app: &TestApp,
+    uids: &[String],
+    tags: &[&[&str]],
+    extra: &[(&str, String)],
+) -> (u16, Value) {
     let mut form = vec![
         ("post[body]", "De herfstwandeling".to_string()),
         ("post[groups][]", app.group("Groep 3").await.to_string()),
     ];
-    for (uid, children) in uids.iter().zip(tags) {
+    for (i, uid) in uids.iter().enumerate() {
         form.push(("post[media][]", uid.clone()));
-        for child in *children {
+        for child in tags.get(i).copied().unwrap_or_default() {
             form.push(("post[tags][]", format!("{uid}:{}", app.pupil(child).await)));
         }
     }
-    let (status, body) = call(app, SANNE, "create_post", &form).await;
+    form.extend(extra.iter().cloned());
+    call(app, SANNE, "create_post", &form).await
+}
+
+/// Uploads photos as the teacher, waits until they are processed, and posts them to Groep 3 with
+/// the given children tagged per photo. Answers the uids.
+pub async fn tagged_post(app: &TestApp, tags: &[&[&str]]) -> Vec<String> {
+    let uids = ready_uploads(app, tags.len()).await;
+    let (status, body) = post_photos(app, &uids, tags, &[]).await;
     assert_eq!(status, 200, "{body}");
     uids
 }

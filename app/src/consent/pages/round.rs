@@ -9,6 +9,7 @@ use crate::{
     consent::{
         api::{
             load_consent_round, ConfirmConsent, OpenConsentRound, RemindConsent, SetConsentWording,
+            SetTagRule,
         },
         model::{Purpose, EXPLANATION_MAX, TITLE_MAX},
     },
@@ -27,6 +28,7 @@ pub fn ConsentRoundPage() -> impl IntoView {
     let wording = ServerAction::<SetConsentWording>::new();
     let confirm = ServerAction::<ConfirmConsent>::new();
     let remind = ServerAction::<RemindConsent>::new();
+    let tag_rule = ServerAction::<SetTagRule>::new();
     let data = Resource::new(
         move || {
             (
@@ -34,6 +36,7 @@ pub fn ConsentRoundPage() -> impl IntoView {
                 open.version().get(),
                 wording.version().get(),
                 confirm.version().get(),
+                tag_rule.version().get(),
             )
         },
         |(id, ..)| load_consent_round(id),
@@ -131,6 +134,19 @@ pub fn ConsentRoundPage() -> impl IntoView {
                                 <ul class="list">{pending}</ul>
                             </section>
                         })}
+                        <section class="card">
+                            <h2>{t!(i18n, consent.tag_rule_title)}</h2>
+                            <FormError result=tag_rule.value()/>
+                            <ActionForm action=tag_rule>
+                                <input type="hidden" name="school_id" value=school_id/>
+                                <label class="choice">
+                                    <input type="checkbox" name="required" value="true" checked=r.tags_required/>
+                                    <span>{t!(i18n, consent.tag_rule)}</span>
+                                </label>
+                                <p class="hint">{t!(i18n, consent.tag_rule_hint)}</p>
+                                <button type="submit">{t!(i18n, consent.tag_rule_save)}</button>
+                            </ActionForm>
+                        </section>
                         <section class="card">
                             <h2>{t!(i18n, consent.overview)}</h2>
                             <ul class="list">{groups}</ul>

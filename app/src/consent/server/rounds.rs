@@ -15,8 +15,8 @@ use crate::{
 /// The consent page of a school for its directie.
 pub async fn round_view(db: &Db, actor: &Actor, school_id: i64) -> Result<RoundView, AppError> {
     require_directie(actor, school_id)?;
-    let (school_name,): (String,) = with_db!(db, |pool| sqlx::query_as(
-        "SELECT name FROM schools WHERE id = $1"
+    let (school_name, tags_required): (String, bool) = with_db!(db, |pool| sqlx::query_as(
+        "SELECT name, require_photo_tags FROM schools WHERE id = $1"
     )
     .bind(school_id)
     .fetch_one(pool)
@@ -58,6 +58,7 @@ pub async fn round_view(db: &Db, actor: &Actor, school_id: i64) -> Result<RoundV
         opened_at: round.as_ref().map(|r| r.opened_at),
         strict: round.as_ref().is_some_and(|r| r.strict),
         lock_date: round.and_then(|r| r.lock_date),
+        tags_required,
         purposes: purposes(db, school_id).await?,
         groups,
         waiting,
@@ -230,4 +231,47 @@ pub async fn set_wording(
         .await?;
     });
     Ok(())
+}
+
+/// The school's rule that every photo or video of a post says who is in it before publishing.
+pub async fn set_tag_rule(
+    db: &Db,
+    actor: &Actor,
+    school_id: i64,
+    required: bool,
+) -> Result<(), AppError> {
+    require_directie(actor, school_id)?;
+    with_db!(db, |pool| sqlx::query(
+        "UPDATE schools SET require_photo_tags = $2 WHERE id = $1"
+    )
+    .bind(school_id)
+    .bind(required)
+    .execute(pool)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+/// Whether a school wants every photo or video tagged before a post is published.
+pub async fn tags_required(db: &Db, school_id: i64) -> Result<bool, AppError> {
+    let found: Option<(bool,)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT require_photo_tags FROM schools WHERE id = $1"
+    )
+    .bind(school_id)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(found.is_some_and(|(required,)| required))
+}
+
+/// Whether one of the schools this staff member works at wants every photo tagged (for the
+/// composer's hint; the rule itself is checked per post in `posts::server::create`).
+pub async fn tags_required_for(db: &Db, actor: &Actor) -> Result<bool, AppError> {
+    let (n,): (i64,) = with_db!(db, |pool| sqlx::query_as(
+        "SELECT COUNT(*) FROM schools s JOIN staff_roles sr ON sr.school_id = s.id \
+         WHERE sr.user_id = $1 AND s.require_photo_tags = TRUE"
+    )
+    .bind(actor.user_id)
+    .fetch_one(pool)
+    .await)?;
+    Ok(n > 0)
 }

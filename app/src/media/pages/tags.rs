@@ -12,6 +12,7 @@ use crate::{
 pub fn TagPicker(
     key: u32,
     tags: Vec<i64>,
+    no_children: bool,
     uploads: RwSignal<Vec<Upload>>,
     candidates: StoredValue<Vec<TagCandidate>>,
     tagging: RwSignal<Option<u32>>,
@@ -36,7 +37,9 @@ pub fn TagPicker(
             .collect()
     });
     let names: Vec<String> = tags.iter().map(|p| name_of(*p)).collect();
-    let button = if names.is_empty() {
+    let button = if no_children {
+        t_string!(i18n, media.no_children).to_string()
+    } else if names.is_empty() {
         t_string!(i18n, media.tag_button).to_string()
     } else {
         t_string!(i18n, media.tagged, names = names.join(", ")).to_string()
@@ -58,10 +61,23 @@ pub fn TagPicker(
                 u.tags.retain(|p| *p != pupil);
                 if on {
                     u.tags.push(pupil);
+                    u.no_children = false;
                 }
             }
         });
     };
+    // "Nobody recognisable" and tagged children exclude each other.
+    let set_none = move |on: bool| {
+        uploads.update(|all| {
+            if let Some(u) = all.iter_mut().find(|u| u.key == key) {
+                u.no_children = on;
+                if on {
+                    u.tags.clear();
+                }
+            }
+        });
+    };
+    let none_id = format!("none-{key}");
     let list = move || {
         open().then(|| {
             let boxes = candidates.with_value(|c| {
@@ -87,6 +103,11 @@ pub fn TagPicker(
             view! {
                 <fieldset class="tag-list">
                     <legend>{t!(i18n, media.tag_legend)}</legend>
+                    <label class="choice" for=none_id.clone()>
+                        <input type="checkbox" id=none_id.clone() checked=no_children
+                            on:change=move |ev| set_none(event_target_checked(&ev))/>
+                        <span>{t!(i18n, media.no_children)}</span>
+                    </label>
                     {boxes}
                 </fieldset>
             }

@@ -26,6 +26,8 @@ pub struct Upload {
     pub state: UploadState,
     /// Children the teacher tagged in it (pupil ids).
     pub tags: Vec<i64>,
+    /// The teacher marked that no child is recognisable in it.
+    pub no_children: bool,
 }
 
 /// Whether any upload is still on its way (the form waits for it).
@@ -42,6 +44,9 @@ pub fn Uploader(
     limits: MediaLimits,
     uploads: RwSignal<Vec<Upload>>,
     #[prop(optional)] candidates: Vec<TagCandidate>,
+    /// The school wants every item tagged (or marked as showing no recognisable child).
+    #[prop(optional)]
+    tags_required: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let photo = megabytes(limits.photo_bytes);
@@ -64,7 +69,7 @@ pub fn Uploader(
         uploads
             .get()
             .into_iter()
-            .map(|u| view! { <UploadRow upload=u uploads candidates tagging/> })
+            .map(|u| view! { <UploadRow upload=u uploads candidates tagging tags_required/> })
             .collect_view()
     };
     let summary = move || {
@@ -87,7 +92,10 @@ pub fn Uploader(
                         .iter()
                         .map(|p| view! { <input type="hidden" name="post[tags][]" value=format!("{uid}:{p}")/> })
                         .collect_view();
-                    Some(view! { <input type="hidden" name="post[media][]" value=uid/>{tags} })
+                    let none = u.no_children.then(|| {
+                        view! { <input type="hidden" name="post[no_children][]" value=uid.clone()/> }
+                    });
+                    Some(view! { <input type="hidden" name="post[media][]" value=uid/>{tags}{none} })
                 }
                 _ => None,
             })
@@ -105,6 +113,7 @@ pub fn Uploader(
                     aria-describedby="files-hint" on:change=on_change/>
             </label>
             <p id="files-hint" class="hint">{t!(i18n, media.limit_hint, photo, video)}</p>
+            {tags_required.then(|| view! { <p class="hint">{t!(i18n, media.tags_required_hint)}</p> })}
             <ul class="uploads">{rows}</ul>
             <p class="hint" aria-live="polite">{summary}</p>
             {ids}
@@ -118,6 +127,7 @@ fn UploadRow(
     uploads: RwSignal<Vec<Upload>>,
     candidates: StoredValue<Vec<TagCandidate>>,
     tagging: RwSignal<Option<u32>>,
+    tags_required: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let key = upload.key;
@@ -136,6 +146,8 @@ fn UploadRow(
     let failed = matches!(upload.state, UploadState::Failed(_));
     let done = matches!(upload.state, UploadState::Done(_));
     let tags = upload.tags.clone();
+    let no_children = upload.no_children;
+    let untagged = done && tags_required && tags.is_empty() && !no_children;
     let retry = move |_| {
         #[cfg(feature = "hydrate")]
         super::xhr::retry(key, uploads);
@@ -155,8 +167,9 @@ fn UploadRow(
                 <button type="button" aria-label=remove_label on:click=remove>{t!(i18n, media.remove)}</button>
             </span>
             {(done && !candidates.with_value(Vec::is_empty)).then(|| view! {
-                <TagPicker key tags uploads candidates tagging/>
+                <TagPicker key tags no_children uploads candidates tagging/>
             })}
+            {untagged.then(|| view! { <span class="status needs-tags">{t!(i18n, media.needs_tags)}</span> })}
         </li>
     }
 }

@@ -59,6 +59,7 @@ fn add(files: &FileList, uploads: RwSignal<Vec<Upload>>, limits: MediaLimits) {
             name: file.name(),
             state,
             tags: Vec::new(),
+            no_children: false,
         };
         FILES.with(|f| f.borrow_mut().insert(key, file));
         uploads.update(|all| all.push(upload));

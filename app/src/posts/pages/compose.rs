@@ -58,7 +58,7 @@ pub fn ComposePage() -> impl IntoView {
                             <FormError result=action.value()/>
                             <form method="post" action="/bericht/nieuw" enctype="multipart/form-data" on:submit=on_submit>
                                 <PostFields groups=o.groups preselect=preselect.unwrap_or(0)/>
-                                <Uploader limits=o.limits uploads candidates=o.candidates/>
+                                <Uploader limits=o.limits uploads candidates=o.candidates tags_required=o.tags_required/>
                                 {move || waiting().then(|| view! { <p class="hint" aria-live="polite">{t!(i18n, media.wait)}</p> })}
                                 <button type="submit" class="primary" disabled=waiting>{t!(i18n, compose.publish)}</button>
                             </form>
