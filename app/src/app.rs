@@ -14,7 +14,10 @@ use crate::{
     },
     admin::pages::{home::AdminHome, pupil::PupilPage, school::SchoolPage},
     album::page::AlbumPage,
-    consent::pages::{group::GroupConsentPage, mine::MyConsentPage, round::ConsentRoundPage},
+    consent::pages::{
+        group::GroupConsentPage, mine::MyConsentPage, photo_tags::PhotoTagsPage,
+        round::ConsentRoundPage,
+    },
     i18n::*,
     moderation::pages::{queue::QueuePage, report::ReportPage},
     posts::pages::{
@@ -73,6 +76,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/bericht/:id") view=PostPage ssr=SsrMode::Async/>
                         <Route path=path!("/bericht/:id/bewerken") view=EditPage ssr=SsrMode::Async/>
                         <Route path=path!("/bericht/:id/melden") view=ReportPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bericht/:id/kinderen") view=PhotoTagsPage ssr=SsrMode::Async/>
                         <Route path=path!("/moderatie") view=QueuePage ssr=SsrMode::Async/>
                         <Route path=path!("/toestemming") view=MyConsentPage ssr=SsrMode::Async/>
                         <Route path=path!("/mijn-kind") view=AlbumPage ssr=SsrMode::Async/>

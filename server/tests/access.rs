@@ -379,6 +379,16 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
         [401, 404, 404, 404, 200, 404, 404],
     ),
     (
+        "photo_tags",
+        |_, _, post| vec![("post_id", post.to_string())],
+        [401, 403, 404, 200, 200, 404, 404],
+    ),
+    (
+        "save_photo_tags",
+        |_, _, post| vec![("post_id", post.to_string())],
+        [401, 403, 404, 200, 200, 404, 404],
+    ),
+    (
         "remind_consent",
         |f, _, _| vec![("school_id", f.school_a.to_string())],
         [401, 404, 404, 404, 200, 404, 404],
@@ -460,6 +470,11 @@ fn pages(f: &Fx) -> Vec<(&'static str, String, [u16; 7])> {
             "/moderatie",
             "/moderatie".into(),
             [302, 404, 404, 200, 200, 200, 200],
+        ),
+        (
+            "/bericht/{id}/kinderen",
+            format!("/bericht/{}/kinderen", f.post3),
+            [302, 403, 404, 200, 200, 404, 404],
         ),
         (
             "/bericht/{id}/bewerken",

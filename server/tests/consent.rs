@@ -395,6 +395,88 @@ async fn a_school_can_require_tagging_before_publishing(app: TestApp) {
     assert_eq!(post_photos(&app, &more, &[], &[]).await.0, 200);
 }
 
+/// Tags can be changed after publishing (a forgotten child, a parent's report), by the author and
+/// the directie only, and the photo follows the new tags on the next request (PR-01).
+async fn pr01_tags_changed_after_publishing_count_at_once(app: TestApp) {
+    let photos = open_round(&app, false, "").await;
+    assert_eq!(answer(&app, JANSEN, "Mila", photos, true).await, 200);
+    let uids = tagged_post(&app, &[&["Mila"]]).await;
+    let post = app.post_in("Groep 3").await;
+    assert_eq!(sees(&app, JANSEN, &uids).await, vec![true]);
+    let (status, tags) = call(&app, SANNE, "photo_tags", &[("post_id", post.to_string())]).await;
+    assert_eq!(status, 200, "{tags}");
+    assert_eq!(
+        tags["items"][0][1],
+        serde_json::json!([app.pupil("Mila").await])
+    );
+    assert!(tags["candidates"].to_string().contains("Lotte"));
+    assert!(
+        !tags["candidates"].to_string().contains("Sam"),
+        "another class"
+    );
+
+    let tag = |child: i64| ("tags[]", format!("{}:{child}", uids[0]));
+    let (mila, lotte, sam) = (
+        app.pupil("Mila").await,
+        app.pupil("Lotte").await,
+        app.pupil("Sam").await,
+    );
+    let save = |extra: Vec<(&'static str, String)>| {
+        let mut form = vec![("post_id", post.to_string())];
+        form.extend(extra);
+        form
+    };
+    // Lotte (nobody answered: no) is added: Mila's family no longer sees it, Lotte's does.
+    let (status, body) = call(
+        &app,
+        SANNE,
+        "save_photo_tags",
+        &save(vec![tag(mila), tag(lotte)]),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(sees(&app, JANSEN, &uids).await, vec![false]);
+    assert_eq!(sees(&app, BAKKER, &uids).await, vec![true]);
+    // A parent cannot change tags; a child of another class cannot be tagged.
+    assert_eq!(
+        call(&app, BAKKER, "save_photo_tags", &save(vec![])).await.0,
+        403
+    );
+    assert_eq!(
+        call(&app, SANNE, "save_photo_tags", &save(vec![tag(sam)]))
+            .await
+            .0,
+        400
+    );
+    assert_eq!(
+        sees(&app, JANSEN, &uids).await,
+        vec![false],
+        "a refused change changes nothing"
+    );
+    // The directie removes the tags again: visible to the class.
+    assert_eq!(
+        call(&app, DIRECTIE, "save_photo_tags", &save(vec![]))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(sees(&app, JANSEN, &uids).await, vec![true]);
+    // The page is a plain form (no JavaScript needed).
+    let page = app
+        .page(
+            &format!("/bericht/{post}/kinderen"),
+            Some(&app.session(SANNE).await),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("value=\"{}:{lotte}\"", uids[0])),
+        "a checkbox per child"
+    );
+}
+
 db_tests!(
     the_round_is_mailed_and_the_reminder_skips_who_answered,
     pr01_pr02_photos_follow_the_consent_of_the_tagged_children,
@@ -403,4 +485,5 @@ db_tests!(
     after_the_lock_date_a_yes_waits_and_a_no_counts,
     in_a_strict_round_unconfirmed_answers_lapse,
     a_school_can_require_tagging_before_publishing,
+    pr01_tags_changed_after_publishing_count_at_once,
 );

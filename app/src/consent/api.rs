@@ -3,7 +3,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use super::model::{GroupConsent, MyConsent, RoundView};
+use super::model::{GroupConsent, MyConsent, PhotoTags, RoundView};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::ctx;
@@ -144,6 +144,41 @@ pub async fn set_tag_rule(
             let actor = ctx::actor().await?;
             super::server::set_tag_rule(&state.db, &actor, school_id, required.is_some()).await?;
             leptos_axum::redirect(&format!("/beheer/school/{school_id}/toestemming"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "photo_tags")]
+pub async fn load_photo_tags(post_id: i64) -> Result<PhotoTags, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::server::photo_tags(&state.db, &actor, post_id).await
+        }
+        .await,
+    )
+}
+
+/// `tags` are "uid:pupil id" (the checkboxes of the form); what is not sent is untagged.
+#[server(endpoint = "save_photo_tags")]
+pub async fn save_photo_tags(
+    post_id: i64,
+    #[server(default)] tags: Vec<String>,
+) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            let parsed = tags
+                .iter()
+                .map(|t| crate::posts::model::parse_tag(t))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| AppError::validation("tags", "tag_not_in_group"))?;
+            super::server::save_photo_tags(&state.db, &actor, post_id, &parsed).await?;
+            leptos_axum::redirect(&format!("/bericht/{post_id}?kinderen=1"));
             Ok(())
         }
         .await,

@@ -122,6 +122,16 @@ impl Audience {
     }
 }
 
+/// The photos of a published post with the children tagged in each, for changing the tags.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoTags {
+    pub post_id: i64,
+    /// Each ready item with the pupil ids tagged in it.
+    pub items: Vec<(crate::media::model::MediaView, Vec<i64>)>,
+    /// Children of the post's groups (any class of the school for a school-wide post).
+    pub candidates: Vec<TagCandidate>,
+}
+
 /// A child the teacher can tag in a photo, with what their photo consent comes to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TagCandidate {

@@ -127,6 +127,12 @@ pub struct PostForm {
     pub no_children: Vec<String>,
 }
 
+/// A tagged child in a photo as the forms send it: "uid:pupil id".
+pub fn parse_tag(raw: &str) -> Option<(String, i64)> {
+    let (uid, pupil) = raw.split_once(':')?;
+    Some((uid.to_string(), pupil.parse().ok()?))
+}
+
 /// A post that passed every rule that does not need the database.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewPost {
@@ -182,9 +188,7 @@ impl NewPost {
         }
         let mut tags: Vec<(String, i64)> = Vec::new();
         for raw in form.tags {
-            let tag = raw
-                .split_once(':')
-                .and_then(|(uid, pupil)| Some((uid.to_string(), pupil.parse::<i64>().ok()?)))
+            let tag = parse_tag(&raw)
                 .filter(|(uid, _)| media.contains(uid))
                 .ok_or_else(|| AppError::validation("tags", "tag_not_in_group"))?;
             if !tags.contains(&tag) {

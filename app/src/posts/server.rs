@@ -338,15 +338,12 @@ pub async fn create(
             if allowed != 1 {
                 return Err(AppError::validation("tags", "tag_not_in_group"));
             }
-            sqlx::query(
-                "INSERT INTO media_tags (media_id, pupil_id) SELECT id, $2 FROM media WHERE uid = $1 AND post_id = $3 \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(uid)
-            .bind(*pupil)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(crate::consent::server::INSERT_TAG)
+                .bind(uid)
+                .bind(*pupil)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         let (waiting, bytes): (i64, i64) = sqlx::query_as(
             "SELECT COUNT(CASE WHEN status = 'uploaded' THEN 1 END), CAST(COALESCE(SUM(bytes), 0) AS BIGINT) FROM media WHERE post_id = $1",
@@ -369,7 +366,7 @@ pub async fn create(
 }
 
 /// The author, or the directie of the post's school, may change or remove a post.
-pub(super) async fn editable(db: &Db, actor: &Actor, post_id: i64) -> Result<PostView, AppError> {
+pub async fn editable(db: &Db, actor: &Actor, post_id: i64) -> Result<PostView, AppError> {
     let post = get(db, actor, post_id).await?;
     if post.can_edit {
         Ok(post)

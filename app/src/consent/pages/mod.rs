@@ -1,5 +1,6 @@
 pub mod group;
 pub mod mine;
+pub mod photo_tags;
 pub mod round;
 
 use crate::{consent::model::ConsentState, i18n::*};

@@ -3,10 +3,12 @@
 mod answers;
 mod rounds;
 mod states;
+mod tags;
 
 pub use answers::*;
 pub use rounds::*;
 pub use states::*;
+pub use tags::*;
 
 use super::model::{Purpose, DEFAULT_PURPOSES};
 use crate::{

@@ -33,10 +33,14 @@ pub fn PostPage() -> impl IntoView {
                         .unwrap_or_else(|| t_string!(i18n, posts.message).to_string());
                     let can_edit = p.can_edit;
                     let pinned = p.pinned;
+                    let has_media = !p.media.is_empty();
                     view! {
                         <Title text=title/>
                         {query.read_untracked().get("gemeld").map(|_| view! {
                             <p class="notice ok" role="status">{t!(i18n, posts.reported)}</p>
+                        })}
+                        {query.read_untracked().get("kinderen").map(|_| view! {
+                            <p class="notice ok" role="status">{t!(i18n, consent.tags_saved)}</p>
                         })}
                         <PostCard post=p now full=true/>
                         <p class="rights">{t!(i18n, posts.rights)}</p>
@@ -51,6 +55,9 @@ pub fn PostPage() -> impl IntoView {
                                 <FormError result=pin.value()/>
                                 <div class="actions">
                                     <a class="button" href=format!("/bericht/{id}/bewerken")>{t!(i18n, posts.edit)}</a>
+                                    {has_media.then(|| view! {
+                                        <a class="button" href=format!("/bericht/{id}/kinderen")>{t!(i18n, consent.tags_link)}</a>
+                                    })}
                                     <ActionForm action=pin>
                                         <input type="hidden" name="post_id" value=id/>
                                         <input type="hidden" name="pinned" value=(!pinned).to_string()/>

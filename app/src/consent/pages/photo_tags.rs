@@ -1,0 +1,126 @@
+//! `/bericht/{id}/kinderen`: who is in each photo of a published post, for the author and the
+//! directie. A plain form, so it also works without JavaScript (the composer's picker needs it).
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    app::param_id,
+    consent::{
+        api::{load_photo_tags, SavePhotoTags},
+        model::{Audience, TagCandidate},
+    },
+    i18n::*,
+    media::model::{MediaView, Variant},
+    ui::feedback::{page_error, FormError, Loading},
+};
+
+#[component]
+pub fn PhotoTagsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let save = ServerAction::<SavePhotoTags>::new();
+    let data = Resource::new(move || param_id(params.read().get("id")), load_photo_tags);
+    let body = move || {
+        Suspend::new(async move {
+            match data.await {
+                Ok(p) => {
+                    let id = p.post_id;
+                    let total = p.items.len();
+                    let candidates = StoredValue::new(p.candidates);
+                    let items = p
+                        .items
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (media, tags))| view! { <ItemTags media tags n=i + 1 total candidates/> })
+                        .collect_view();
+                    view! {
+                        <FormError result=save.value()/>
+                        <ActionForm action=save>
+                            <input type="hidden" name="post_id" value=id/>
+                            <ul class="tag-items">{items}</ul>
+                            <div class="actions">
+                                <button type="submit" class="primary">{t!(i18n, consent.tags_save)}</button>
+                                <a class="button" href=format!("/bericht/{id}")>{t!(i18n, common.cancel)}</a>
+                            </div>
+                        </ActionForm>
+                    }
+                    .into_any()
+                }
+                Err(e) => page_error(e),
+            }
+        })
+    };
+    view! {
+        <Title text=move || t_string!(i18n, consent.tags_title)/>
+        <div class="page-head"><h1>{t!(i18n, consent.tags_title)}</h1></div>
+        <p class="lead">{t!(i18n, consent.tags_intro)}</p>
+        <Suspense fallback=Loading>{body}</Suspense>
+    }
+}
+
+#[component]
+fn ItemTags(
+    media: MediaView,
+    tags: Vec<i64>,
+    n: usize,
+    total: usize,
+    candidates: StoredValue<Vec<TagCandidate>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let alt = if media.is_video() {
+        t_string!(i18n, media.video_alt, n, total).to_string()
+    } else {
+        t_string!(i18n, media.photo_alt, n, total).to_string()
+    };
+    let tagged: Vec<_> = candidates.with_value(|c| {
+        c.iter()
+            .filter(|x| tags.contains(&x.pupil_id))
+            .map(|x| (x.pupil_id, x.photos))
+            .collect()
+    });
+    // What the saved tags mean now; a change shows after saving.
+    let warning = match Audience::of(&tagged) {
+        Audience::Everyone => None,
+        Audience::OnlyFamiliesOf(pupils) => {
+            let names: Vec<String> = candidates.with_value(|c| {
+                c.iter()
+                    .filter(|x| pupils.contains(&x.pupil_id))
+                    .map(|x| x.name.clone())
+                    .collect()
+            });
+            Some(view! {
+                <p class="notice warn">{t_string!(i18n, media.tag_warning, names = names.join(", ")).to_string()}</p>
+            })
+        }
+    };
+    let uid = media.uid.clone();
+    let boxes = candidates.with_value(|c| {
+        c.iter()
+            .map(|x| {
+                let id = format!("tag-{uid}-{}", x.pupil_id);
+                let for_id = id.clone();
+                let mark = (!x.photos.allows())
+                    .then(|| view! { <span class="no-consent">{t!(i18n, media.no_consent_mark)}</span> });
+                view! {
+                    <label class="choice" for=for_id>
+                        <input type="checkbox" id=id name="tags[]" value=format!("{uid}:{}", x.pupil_id)
+                            checked=tags.contains(&x.pupil_id)/>
+                        <span>{x.name.clone()}</span>
+                        {mark}
+                    </label>
+                }
+            })
+            .collect_view()
+    });
+    view! {
+        <li class="card tag-item">
+            <img src=media.url(Variant::Thumb) alt=alt.clone() width="160" height="160" loading="lazy"/>
+            <fieldset class="tag-list">
+                <legend>{alt}</legend>
+                {warning}
+                {boxes}
+            </fieldset>
+        </li>
+    }
+}

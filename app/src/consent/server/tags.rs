@@ -1,0 +1,96 @@
+//! Changing who is tagged in the photos of a published post: a teacher who forgot, a parent who
+//! reported "my child is on this photo". The new tags count on the next request, like consent.
+use super::tag_candidates;
+use crate::{
+    consent::model::{PhotoTags, TagCandidate},
+    error::AppError,
+    server::{auth::Actor, db::Db},
+    with_db, with_tx,
+};
+
+/// Tags child `$2` in item `$1` (a uid) of post `$3`; the uid must belong to that post.
+pub const INSERT_TAG: &str = "INSERT INTO media_tags (media_id, pupil_id) \
+SELECT id, $2 FROM media WHERE uid = $1 AND post_id = $3 ON CONFLICT DO NOTHING";
+
+/// Children that may be tagged in this post: those of its groups, or of the whole school for a
+/// school-wide post, as far as the actor may post to them.
+async fn candidates_for(
+    db: &Db,
+    actor: &Actor,
+    groups: &[crate::posts::model::GroupRef],
+) -> Result<Vec<TagCandidate>, AppError> {
+    let school_wide = groups.iter().any(|g| g.kind == "school");
+    let mut out: Vec<TagCandidate> = Vec::new();
+    for c in tag_candidates(db, actor).await? {
+        let in_post = school_wide || groups.iter().any(|g| g.id == c.group_id);
+        if in_post && !out.iter().any(|o| o.pupil_id == c.pupil_id) {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+/// The post's items and their tags, for the author and the directie (`Forbidden` otherwise).
+pub async fn photo_tags(db: &Db, actor: &Actor, post_id: i64) -> Result<PhotoTags, AppError> {
+    let post = crate::posts::server::editable(db, actor, post_id).await?;
+    let tags: Vec<(String, i64)> = with_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT m.uid, t.pupil_id FROM media_tags t JOIN media m ON m.id = t.media_id WHERE m.post_id = $1"
+    )
+    .bind(post_id)
+    .fetch_all(pool)
+    .await
+    })?;
+    let items = post
+        .media
+        .into_iter()
+        .map(|m| {
+            let tagged = tags
+                .iter()
+                .filter(|(uid, _)| *uid == m.uid)
+                .map(|(_, p)| *p)
+                .collect();
+            (m, tagged)
+        })
+        .collect();
+    Ok(PhotoTags {
+        post_id,
+        items,
+        candidates: candidates_for(db, actor, &post.groups).await?,
+    })
+}
+
+/// Replaces the tags of the post's items. Every pair must name an item of this post and a child
+/// the actor may tag in it.
+pub async fn save_photo_tags(
+    db: &Db,
+    actor: &Actor,
+    post_id: i64,
+    tags: &[(String, i64)],
+) -> Result<(), AppError> {
+    let post = crate::posts::server::editable(db, actor, post_id).await?;
+    let candidates = candidates_for(db, actor, &post.groups).await?;
+    let valid = tags.iter().all(|(uid, pupil)| {
+        post.media.iter().any(|m| m.uid == *uid) && candidates.iter().any(|c| c.pupil_id == *pupil)
+    });
+    if !valid {
+        return Err(AppError::validation("tags", "tag_not_in_group"));
+    }
+    with_tx!(db, |tx| {
+        sqlx::query(
+            "DELETE FROM media_tags WHERE media_id IN (SELECT id FROM media WHERE post_id = $1)",
+        )
+        .bind(post_id)
+        .execute(&mut *tx)
+        .await?;
+        for (uid, pupil) in tags {
+            sqlx::query(INSERT_TAG)
+                .bind(uid)
+                .bind(*pupil)
+                .bind(post_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    });
+    Ok(())
+}
