@@ -114,3 +114,47 @@ test("a tagged photo respects the children's consent", async ({ browser }, testI
   await expect(other.page.locator(".gallery img")).toHaveCount(0);
   for (const who of [parent, teacher, other]) expect(who.problems).toEqual([]);
 });
+
+// Without the composer's picker too: the teacher tags a child after publishing, on a plain form; the child's
+// parent finds the photo in "Mijn kind" and downloads the school year as one zip.
+test("a photo tagged after publishing appears in the child's album", async ({ browser }, testInfo) => {
+  const message = `Sinterklaas in de klas (${testInfo.project.name}-${Date.now()})`;
+  const parent = await signedIn(browser, testInfo, "ouder.jansen@example.nl");
+  await answerPhotos(parent.page, testInfo, "Mila", true);
+
+  const teacher = await signedIn(browser, testInfo, "juf.sanne@regenboog.example");
+  await teacher.page.goto("/bericht/nieuw");
+  await ready(teacher.page, testInfo);
+  await teacher.page.getByLabel("Bericht", { exact: true }).fill(message);
+  await teacher.page.getByLabel("Foto's of video's kiezen").setInputFiles([path.join(fixtures, "landscape.jpg")]);
+  if (testInfo.project.name === "js") await expect(teacher.page.locator(".upload.done")).toHaveCount(1);
+  await teacher.page.getByRole("button", { name: "Plaatsen" }).click();
+  await expect(teacher.page).toHaveURL(/\/bericht\/\d+$/);
+  await expect(async () => {
+    await teacher.page.reload();
+    await expect(teacher.page.locator(".gallery img")).toHaveCount(1);
+  }).toPass({ timeout: 30_000 });
+  await teacher.page.getByRole("link", { name: "Kinderen op de foto's" }).click();
+  await ready(teacher.page, testInfo);
+  await teacher.page.getByLabel("Mila Jansen").check();
+  await shot(teacher.page, testInfo, "consent-photo-tags");
+  await teacher.page.getByRole("button", { name: "Opslaan" }).click();
+  await expect(teacher.page.getByText("De kinderen op de foto's zijn opgeslagen.")).toBeVisible();
+  const src = await teacher.page.locator(".gallery img").first().getAttribute("src");
+  const uid = src!.split("/")[2];
+
+  await parent.page.goto("/");
+  await ready(parent.page, testInfo);
+  await parent.page.getByRole("navigation").getByRole("link", { name: "Mijn kind" }).click();
+  await ready(parent.page, testInfo);
+  const mila = parent.page.locator("section.album", { hasText: "Mila Jansen" });
+  await expect(mila.locator(`img[src="/media/${uid}/thumb"]`)).toHaveCount(1);
+  await shot(parent.page, testInfo, "album");
+  const download = parent.page.waitForEvent("download");
+  await mila.getByRole("link", { name: "Alles downloaden (zip)" }).first().click();
+  const file = await (await download).path();
+  const bytes = require("fs").readFileSync(file) as Buffer;
+  expect(bytes.subarray(0, 2).toString()).toBe("PK");
+  expect(bytes.length).toBeGreaterThan(10_000);
+  for (const who of [parent, teacher]) expect(who.problems).toEqual([]);
+});
