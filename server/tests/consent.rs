@@ -193,6 +193,48 @@ async fn a_new_pupil_mid_year_is_asked_at_once(app: TestApp) {
         ]
     );
     assert_eq!(mine["history"][0]["who"], "Tom Bakker");
+
+    // A child who left the school is no longer asked about (nor reminded), but the guardian can
+    // still change the answers: photos from before follow them.
+    let before = waiting_of(&app).await;
+    exec(
+        &app,
+        "DELETE FROM placements WHERE pupil_id = $1 AND $2 > 0",
+        noah,
+        1,
+    )
+    .await;
+    let (_, me) = call(&app, BAKKER, "current_user", &[]).await;
+    assert_eq!(me["open_consent"], 5, "only Lotte's questions");
+    let lotte = app.pupil("Lotte").await;
+    exec(
+        &app,
+        "DELETE FROM placements WHERE pupil_id = $1 AND $2 > 0",
+        lotte,
+        1,
+    )
+    .await;
+    let (_, me) = call(&app, BAKKER, "current_user", &[]).await;
+    assert_eq!(me["open_consent"], 0, "no child at school any more");
+    assert_eq!(
+        waiting_of(&app).await,
+        before - 1,
+        "Tom Bakker is not waited for"
+    );
+    assert_eq!(answer(&app, BAKKER, "Noah", photos, true).await, 200);
+}
+
+/// How many guardians the directie's round page says have not answered everything.
+async fn waiting_of(app: &TestApp) -> i64 {
+    let school = app.school("OBS De Regenboog").await;
+    let (_, round) = call(
+        app,
+        DIRECTIE,
+        "consent_round",
+        &[("school_id", school.to_string())],
+    )
+    .await;
+    round["waiting"].as_i64().unwrap()
 }
 
 /// After the lock date a new yes waits for the directie; a no always counts at once.

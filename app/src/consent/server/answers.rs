@@ -91,16 +91,22 @@ struct Child {
     name: String,
     school_id: i64,
     school_name: String,
+    /// Placed in a class this school year: only then does the round ask about the child. A child
+    /// who left keeps their answers, which the guardian can still change (old photos follow them).
+    placed: bool,
 }
 
 async fn my_children(db: &Db, actor: &Actor) -> Result<Vec<Child>, AppError> {
     Ok(with_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT p.id AS pupil_id, p.first_name || ' ' || p.last_name AS name, p.school_id, s.name AS school_name \
+        "SELECT p.id AS pupil_id, p.first_name || ' ' || p.last_name AS name, p.school_id, s.name AS school_name, \
+           EXISTS (SELECT 1 FROM placements pl JOIN school_years sy ON sy.id = pl.school_year_id \
+                   WHERE pl.pupil_id = p.id AND sy.starts_on <= $2 AND sy.ends_on >= $2) AS placed \
          FROM guardianships gs JOIN pupils p ON p.id = gs.pupil_id JOIN schools s ON s.id = p.school_id \
          WHERE gs.user_id = $1 AND gs.no_access = FALSE ORDER BY p.first_name, p.id"
     )
     .bind(actor.user_id)
+    .bind(today())
     .fetch_all(pool)
     .await
     })?)
@@ -174,7 +180,10 @@ pub async fn questions(db: &Db, actor: &Actor) -> Result<Vec<ChildQuestions>, Ap
             pupil_id: child.pupil_id,
             name: child.name,
             school_name: child.school_name,
-            round: round.as_ref().map(|r| r.year.clone()),
+            round: round
+                .as_ref()
+                .filter(|_| child.placed)
+                .map(|r| r.year.clone()),
             questions,
         });
     }

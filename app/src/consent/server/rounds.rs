@@ -72,7 +72,10 @@ pub async fn round_view(db: &Db, actor: &Actor, school_id: i64) -> Result<RoundV
 const UNANSWERED: &str = "\
 FROM guardianships gs JOIN pupils p ON p.id = gs.pupil_id \
   JOIN consent_purposes cp ON cp.school_id = p.school_id \
-WHERE p.school_id = $1 AND gs.no_access = FALSE AND NOT EXISTS ( \
+WHERE p.school_id = $1 AND gs.no_access = FALSE AND EXISTS ( \
+  SELECT 1 FROM placements pl WHERE pl.pupil_id = p.id \
+    AND pl.school_year_id = (SELECT school_year_id FROM consent_rounds WHERE id = $2)) \
+  AND NOT EXISTS ( \
   SELECT 1 FROM consent_current cc WHERE cc.pupil_id = p.id AND cc.user_id = gs.user_id \
     AND cc.purpose_id = cp.id AND cc.round_id = $2) \
   AND NOT EXISTS ( \
