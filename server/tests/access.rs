@@ -389,6 +389,12 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
         [401, 403, 404, 200, 200, 404, 404],
     ),
     (
+        "pupil_consent_history",
+        |f, _, _| vec![("pupil_id", f.lotte.to_string())],
+        // Everyone but the directie gets `null` (tests/consent.rs checks it is empty).
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
         "remind_consent",
         |f, _, _| vec![("school_id", f.school_a.to_string())],
         [401, 404, 404, 404, 200, 404, 404],

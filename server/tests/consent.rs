@@ -193,6 +193,15 @@ async fn a_new_pupil_mid_year_is_asked_at_once(app: TestApp) {
         ]
     );
     assert_eq!(mine["history"][0]["who"], "Tom Bakker");
+    // The directie sees the same history per child; the teacher does not.
+    let noah_id = [("pupil_id", noah.to_string())];
+    let (status, theirs) = call(&app, DIRECTIE, "pupil_consent_history", &noah_id).await;
+    assert_eq!(status, 200);
+    assert_eq!(theirs[0], mine["history"]);
+    for who in [SANNE, BAKKER, JANSEN] {
+        let (status, nothing) = call(&app, who, "pupil_consent_history", &noah_id).await;
+        assert_eq!((status, nothing), (200, serde_json::Value::Null), "{who}");
+    }
 
     // A child who left the school is no longer asked about (nor reminded), but the guardian can
     // still change the answers: photos from before follow them.

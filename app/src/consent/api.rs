@@ -3,7 +3,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use super::model::{GroupConsent, MyConsent, PhotoTags, RoundView};
+use super::model::{GroupConsent, HistoryEntry, MyConsent, PhotoTags, RoundView};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::ctx;
@@ -180,6 +180,26 @@ pub async fn save_photo_tags(
             super::server::save_photo_tags(&state.db, &actor, post_id, &parsed).await?;
             leptos_axum::redirect(&format!("/bericht/{post_id}?kinderen=1"));
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// One child's consent history for the directie, with the server's clock for relative times.
+/// Anyone else gets nothing (not an error: the pupil page that asks must still render for them).
+#[server(endpoint = "pupil_consent_history")]
+pub async fn load_pupil_consent_history(
+    pupil_id: i64,
+) -> Result<Option<(Vec<HistoryEntry>, i64)>, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            match super::server::pupil_history(&state.db, &actor, pupil_id).await {
+                Ok(history) => Ok(Some((history, crate::server::clock::now()))),
+                Err(AppError::NotFound) => Ok(None),
+                Err(e) => Err(e),
+            }
         }
         .await,
     )

@@ -5,6 +5,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::{
     admin::api::{load_pupil, InviteGuardian, PlacePupil, SetGuardianAccess, SetUserActive},
     app::param_id,
+    consent::{api::load_pupil_consent_history, pages::HistoryList},
     i18n::*,
     ui::feedback::{page_error, FormError, Loading},
 };
@@ -19,6 +20,25 @@ pub fn PupilPage() -> impl IntoView {
     let access = ServerAction::<SetGuardianAccess>::new();
     let active = ServerAction::<SetUserActive>::new();
     let detail = Resource::new(move || param_id(params.read().get("id")), load_pupil);
+    // Only the directie gets an answer; for anyone else the section stays away.
+    let consent = Resource::new(
+        move || param_id(params.read().get("id")),
+        load_pupil_consent_history,
+    );
+    let history = move || {
+        Suspend::new(async move {
+            consent.await.ok().flatten().map(|(entries, now)| {
+                let empty = entries.is_empty();
+                view! {
+                    <section class="card">
+                        <h2>{t!(i18n, consent.history)}</h2>
+                        {empty.then(|| view! { <p class="muted">{t!(i18n, consent.history_empty)}</p> })}
+                        <HistoryList entries now/>
+                    </section>
+                }
+            })
+        })
+    };
     let invited = move || query.read().get("uitgenodigd").is_some();
     let body = move || {
         Suspend::new(async move {
@@ -113,5 +133,8 @@ pub fn PupilPage() -> impl IntoView {
             }
         })
     };
-    view! { <Suspense fallback=Loading>{body}</Suspense> }
+    view! {
+        <Suspense fallback=Loading>{body}</Suspense>
+        <Suspense fallback=|| ()>{history}</Suspense>
+    }
 }

@@ -4,16 +4,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::HistoryList;
 use crate::{
     consent::{
         api::{load_my_consent, AnswerConsent},
         model::{ChildQuestions, Question},
     },
     i18n::*,
-    ui::{
-        feedback::{page_error, FormError, Loading},
-        time::ago,
-    },
+    ui::feedback::{page_error, FormError, Loading},
 };
 
 #[component]
@@ -37,28 +35,7 @@ pub fn MyConsentPage() -> impl IntoView {
                         .into_iter()
                         .map(|c| view! { <ChildForm child=c save/> })
                         .collect_view();
-                    let history = mine
-                        .history
-                        .into_iter()
-                        .map(|h| {
-                            let answer = if h.pending {
-                                t_string!(i18n, consent.history_pending).to_string()
-                            } else if h.answer {
-                                t_string!(i18n, consent.yes).to_string()
-                            } else {
-                                t_string!(i18n, consent.no).to_string()
-                            };
-                            view! {
-                                <li class="meta-line">
-                                    <strong>{h.pupil_name}</strong>
-                                    <span>{t_string!(i18n, consent.history_item, title = h.title, version = h.version).to_string()}</span>
-                                    <span>{answer}</span>
-                                    <span>{h.who}</span>
-                                    <time>{ago(i18n, now, h.answered_at)}</time>
-                                </li>
-                            }
-                        })
-                        .collect_view();
+                    let history = mine.history;
                     view! {
                         {saved.then(|| view! { <p class="notice ok" role="status">{t!(i18n, consent.saved)}</p> })}
                         <FormError result=save.value()/>
@@ -66,7 +43,7 @@ pub fn MyConsentPage() -> impl IntoView {
                         <section class="card">
                             <details>
                                 <summary>{t!(i18n, consent.history)}</summary>
-                                <ul class="plain-list history">{history}</ul>
+                                <HistoryList entries=history now/>
                             </details>
                         </section>
                     }

@@ -190,21 +190,47 @@ pub async fn questions(db: &Db, actor: &Actor) -> Result<Vec<ChildQuestions>, Ap
     Ok(out)
 }
 
-/// Every answer given for the guardian's children, newest first.
-async fn history(db: &Db, actor: &Actor) -> Result<Vec<HistoryEntry>, AppError> {
-    Ok(with_db!(db, |pool| {
-        sqlx::query_as(
+/// Answers with who gave them and to which wording, newest first; `{which}` selects the pupils.
+fn history_sql(which: &str) -> String {
+    format!(
         "SELECT p.first_name || ' ' || p.last_name AS pupil_name, t.title, t.version, u.name AS who, \
            a.answer, a.pending, a.answered_at \
          FROM consent_answers a JOIN pupils p ON p.id = a.pupil_id JOIN consent_texts t ON t.id = a.text_id \
          JOIN users u ON u.id = a.user_id \
-         WHERE a.pupil_id IN (SELECT pupil_id FROM guardianships WHERE user_id = $1 AND no_access = FALSE) \
-         ORDER BY a.id DESC LIMIT 200"
+         WHERE a.pupil_id IN ({which}) ORDER BY a.id DESC LIMIT 500"
     )
-    .bind(actor.user_id)
-    .fetch_all(pool)
-    .await
-    })?)
+}
+
+/// Every answer given for the guardian's children, by any of their guardians.
+async fn history(db: &Db, actor: &Actor) -> Result<Vec<HistoryEntry>, AppError> {
+    let sql =
+        history_sql("SELECT pupil_id FROM guardianships WHERE user_id = $1 AND no_access = FALSE");
+    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(actor.user_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// Every answer given for one child, for the directie of the child's school (`NotFound` for
+/// anyone else: the history names guardians).
+pub async fn pupil_history(
+    db: &Db,
+    actor: &Actor,
+    pupil_id: i64,
+) -> Result<Vec<HistoryEntry>, AppError> {
+    let school: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT school_id FROM pupils WHERE id = $1"
+    )
+    .bind(pupil_id)
+    .fetch_optional(pool)
+    .await)?;
+    let (school_id,) = school.ok_or(AppError::NotFound)?;
+    require_directie(actor, school_id)?;
+    let sql = history_sql("$1");
+    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(pupil_id)
+        .fetch_all(pool)
+        .await)?)
 }
 
 /// A guardian answers (or confirms) the questions for one child. A "no" counts at once; after the
