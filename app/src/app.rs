@@ -1,7 +1,7 @@
 //! The HTML shell and the routes.
 use leptos::prelude::*;
 use leptos_i18n::context::CookieOptions;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -37,7 +37,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                <meta name="apple-mobile-web-app-capable" content="yes"/>
+                <meta name="mobile-web-app-capable" content="yes"/>
+                <meta name="apple-mobile-web-app-status-bar-style" content="default"/>
+                <meta name="apple-mobile-web-app-title" content="Kring"/>
                 <MetaTags/>
             </head>
             <body>
@@ -101,7 +108,6 @@ pub fn App() -> impl IntoView {
 fn Head() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Stylesheet id="leptos" href="/pkg/kring.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Meta name="theme-color" content="#0b6e4f"/>
         <Meta name="description" content=move || t_string!(i18n, app.description)/>

@@ -47,6 +47,7 @@ pub fn build(state: AppState) -> Router {
             post(media::upload).layer(DefaultBodyLimit::max(upload_cap as usize)),
         )
         .route("/media/{uid}/{variant}", get(media::serve))
+        .route("/sw.js", get(app::server::pwa::service_worker))
         .route("/album/{pupil}/{file}", get(album_zip::download))
         .route(
             "/bericht/nieuw",
@@ -107,7 +108,14 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
             return with_security_headers(response, &state);
         }
     }
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    if let Some(rule) = app::server::pwa::static_cache_control(&path) {
+        if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(rule));
+        }
+    }
     tracing::info!(%method, %path, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
     with_security_headers(response, &state)
 }

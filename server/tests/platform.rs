@@ -318,6 +318,38 @@ async fn old_finished_jobs_are_forgotten(app: TestApp) {
     assert_eq!(left, vec![("new-done".into(),), ("old-failed".into(),)]);
 }
 
+/// LD-03: the service worker may keep only static files, and is itself checked on every visit.
+async fn ld03_the_service_worker_keeps_only_static_files(app: TestApp) {
+    let res = reqwest::get(app.at("/sw.js")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    let source = res.text().await.unwrap();
+    let list = source
+        .split("const PRECACHE = ")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .expect("a precache list");
+    let files: Vec<String> = serde_json::from_str(list).expect("a JSON list");
+    assert!(files.contains(&"/offline.html".to_string()));
+    for file in &files {
+        assert!(
+            file.starts_with("/pkg/") || file.starts_with("/icons/") || !file[1..].contains('/'),
+            "only static files: {file}"
+        );
+        assert!(!file.starts_with("/api") && !file.starts_with("/media") && file != "/");
+    }
+    // The page itself is never cached by anyone; the offline page is revalidated.
+    let page = app.page("/inloggen", None).await;
+    assert_eq!(page.headers()["cache-control"], "private, no-store");
+    let offline = app.page("/offline.html", None).await;
+    assert_eq!(offline.status(), 200);
+    assert_eq!(offline.headers()["cache-control"], "no-cache");
+}
+
 db_tests!(
     old_finished_jobs_are_forgotten,
     hd01_security_headers_on_every_response,
@@ -325,4 +357,5 @@ db_tests!(
     healthz_reports_the_database,
     pr04_logs_hold_no_personal_data,
     ld02_jobs_survive_a_crash_and_run_once_per_key,
+    ld03_the_service_worker_keeps_only_static_files,
 );

@@ -94,6 +94,9 @@ pub async fn logout() -> Result<(), AppError> {
                 0,
                 state.settings.secure_cookies(),
             ));
+            // The browser forgets this site's caches and storage (and with them the service
+            // worker): nothing of the session stays on a shared phone.
+            ctx::set_header("clear-site-data", "\"cache\", \"storage\"");
             leptos_axum::redirect("/inloggen");
             Ok(())
         }

@@ -96,6 +96,15 @@ pub fn set_cookie(value: &str) {
     }
 }
 
+pub fn set_header(name: &'static str, value: &str) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        res.insert_header(header::HeaderName::from_static(name), v);
+    }
+}
+
 /// Sets the HTTP status of the answer from the error, so that a hidden object is a real 404, a
 /// throttled login a real 429 with `Retry-After`, and so on. Use as `ctx::reply(async { … }.await)`.
 pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {

@@ -102,6 +102,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <Suspense fallback=|| ()>{nav}</Suspense>
         </header>
         <main id="inhoud" tabindex="-1">
+            <crate::ui::pwa::AppUpdate/>
             <Suspense fallback=|| ()>{banner}</Suspense>
             {children()}
         </main>

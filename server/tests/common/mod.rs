@@ -106,6 +106,8 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
         "KRING_SMTP_HOST" => Some("127.0.0.1".into()),
         "KRING_SMTP_PORT" => Some(smtp_port.to_string()),
         "KRING_SMTP_TLS" => Some("none".into()),
+        // The static files as they are in the repository (the build output may not exist yet).
+        "KRING_SITE_ROOT" => Some(concat!(env!("CARGO_MANIFEST_DIR"), "/../public").into()),
         _ => None,
     })
     .expect("config");

@@ -42,6 +42,7 @@ pub fn AccountPage() -> impl IntoView {
                         <a class="button" href="/toestemming">{t!(i18n, consent.manage_link)}</a>
                     </section>
                 })}
+                <crate::ui::pwa::InstallHint/>
                 <section class="card">
                     <h2>{t!(i18n, account.language)}</h2>
                     <FormError result=locale.value()/>
