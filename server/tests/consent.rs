@@ -528,6 +528,75 @@ async fn pr01_tags_changed_after_publishing_count_at_once(app: TestApp) {
     );
 }
 
+/// PR-01: a tag gives a family nothing beyond what the post was meant for, and changing tags never
+/// drops the tag of a child who is no longer on the form.
+async fn pr01_tags_never_widen_a_photo(app: TestApp) {
+    let photos = open_round(&app, false, "").await;
+    assert_eq!(answer(&app, JANSEN, "Mila", photos, true).await, 200);
+    let uids = tagged_post(&app, &[&["Mila", "Lotte"]]).await;
+    let post = app.post_in("Groep 3").await;
+    let media = app
+        .id_of("SELECT id FROM media WHERE uid = $1", &uids[0])
+        .await;
+    // Children who were never in the post's audience (another class, another school), tagged
+    // behind the form's back: their families still get nothing.
+    for child in ["Sam", "Julia"] {
+        exec(
+            &app,
+            "INSERT INTO media_tags (media_id, pupil_id) VALUES ($1, $2)",
+            media,
+            app.pupil(child).await,
+        )
+        .await;
+    }
+    assert_eq!(sees(&app, DEVRIES, &uids).await, vec![false]);
+    let smit = app.session("ouder.smit@example.nl").await;
+    let res = common::client()
+        .get(app.at(&format!("/media/{}/feed", uids[0])))
+        .header("cookie", &smit)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404, "another school's family");
+    exec(
+        &app,
+        "DELETE FROM media_tags WHERE media_id = $1 AND pupil_id IN ($2, 0)",
+        media,
+        app.pupil("Sam").await,
+    )
+    .await;
+    exec(
+        &app,
+        "DELETE FROM media_tags WHERE media_id = $1 AND pupil_id IN ($2, 0)",
+        media,
+        app.pupil("Julia").await,
+    )
+    .await;
+
+    // Lotte (no consent) moves to Groep 5/6; the teacher saves the tags of Groep 3 again with only
+    // Mila ticked. Lotte's tag stays, so Mila's family still does not see the photo.
+    let lotte = app.pupil("Lotte").await;
+    exec(
+        &app,
+        "UPDATE placements SET group_id = $2 WHERE pupil_id = $1",
+        lotte,
+        app.group("Groep 5/6").await,
+    )
+    .await;
+    let form = [
+        ("post_id", post.to_string()),
+        ("tags[]", format!("{}:{}", uids[0], app.pupil("Mila").await)),
+    ];
+    let (status, body) = call(&app, SANNE, "save_photo_tags", &form).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(sees(&app, JANSEN, &uids).await, vec![false]);
+    let (_, tags) = call(&app, SANNE, "photo_tags", &[("post_id", post.to_string())]).await;
+    assert!(
+        tags["items"][0][1].to_string().contains(&lotte.to_string()),
+        "{tags}"
+    );
+}
+
 db_tests!(
     the_round_is_mailed_and_the_reminder_skips_who_answered,
     pr01_pr02_photos_follow_the_consent_of_the_tagged_children,
@@ -537,4 +606,5 @@ db_tests!(
     in_a_strict_round_unconfirmed_answers_lapse,
     a_school_can_require_tagging_before_publishing,
     pr01_tags_changed_after_publishing_count_at_once,
+    pr01_tags_never_widen_a_photo,
 );

@@ -138,6 +138,7 @@ pub struct TagCandidate {
     pub pupil_id: i64,
     pub name: String,
     pub group_id: i64,
+    pub school_id: i64,
     pub photos: ConsentState,
 }
 

@@ -37,41 +37,31 @@ fn hash_file() -> Option<std::path::PathBuf> {
     Some(std::env::current_exe().ok()?.parent()?.join("hash.txt"))
 }
 
-/// The build files as the pages link them: (js, wasm, css) under `/pkg`.
-fn build_files(options: &LeptosOptions) -> [String; 3] {
-    let name = options.output_name.to_string();
-    let hashes = options
-        .hash_files
-        .then(|| hash_file().and_then(|p| std::fs::read_to_string(p).ok()))
-        .flatten()
+/// The hashed build files as the pages link them (js, wasm, css under `/pkg`). Without hashed
+/// names there are none: an unhashed file would be served from the cache after a new build.
+fn build_files(options: &LeptosOptions) -> Vec<String> {
+    if !options.hash_files {
+        return Vec::new();
+    }
+    let hashes = hash_file()
+        .and_then(|p| std::fs::read_to_string(p).ok())
         .unwrap_or_default();
-    let hash_of = |kind: &str| {
-        hashes.lines().find_map(|line| {
-            let (k, v) = line.trim().split_once(':')?;
-            (k == kind).then(|| format!(".{}", v.trim()))
+    let (name, pkg) = (&options.output_name, &options.site_pkg_dir);
+    hashes
+        .lines()
+        .filter_map(|line| {
+            let (kind, hash) = line.trim().split_once(':')?;
+            matches!(kind, "js" | "wasm" | "css")
+                .then(|| format!("/{pkg}/{name}.{}.{kind}", hash.trim()))
         })
-    };
-    let unhashed_wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
-        "_bg"
-    } else {
-        ""
-    };
-    let pkg = &options.site_pkg_dir;
-    [
-        format!("/{pkg}/{name}{}.js", hash_of("js").unwrap_or_default()),
-        format!(
-            "/{pkg}/{name}{}.wasm",
-            hash_of("wasm").unwrap_or_else(|| unhashed_wasm.into())
-        ),
-        format!("/{pkg}/{name}{}.css", hash_of("css").unwrap_or_default()),
-    ]
+        .collect()
 }
 
 /// The worker's source for this build (read once: the build does not change while running).
 fn worker_source(options: &LeptosOptions) -> &'static str {
     static SOURCE: OnceLock<String> = OnceLock::new();
     SOURCE.get_or_init(|| {
-        let mut files: Vec<String> = build_files(options).into();
+        let mut files = build_files(options);
         files.extend(STATIC.iter().map(|s| s.to_string()));
         let list = serde_json::to_string(&files).unwrap_or_else(|_| "[]".into());
         let version = &crate::server::secrets::hash_token(&list)[..12];

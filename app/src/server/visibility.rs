@@ -75,24 +75,37 @@ SELECT cn.pupil_id FROM consent_current cn \
   JOIN guardianships gn ON gn.pupil_id = cn.pupil_id AND gn.user_id = cn.user_id AND gn.no_access = FALSE \
   WHERE cn.answer = FALSE";
 
-/// Media ids that user `$1` may see on date `$2`: items of readable posts, and items of earlier
-/// published posts in which the viewer's own child is tagged (the "Mijn kind" album keeps last
-/// year's photos of your child when last year's group is no longer readable) — except, in both
-/// cases, items in which a child is tagged who lacks photo consent and is not the viewer's own
-/// child. Staff of the school see every item of readable posts (they moderate and must know what
-/// they posted). Every view of a photo goes through this: feed, post page, media URLs, album and
-/// zip. Use as `... IN (<this>)`.
+/// Media ids that user `$1` may see on date `$2`, in two ways:
+/// - items of readable posts. Staff of the school see all of them (they moderate and must know
+///   what they posted); others do not see an item in which a child is tagged who lacks photo
+///   consent and is not their own child;
+/// - items of earlier published posts in which the viewer's own child is tagged, when the post was
+///   meant for that child (a group the child was placed in, in any year, or the school group of
+///   the child's school): the "Mijn kind" album keeps last year's photos when last year's group is
+///   no longer readable. The same consent rule applies, for staff too.
+///
+/// Every view of a photo goes through this: feed, post page, media URLs, album and zip. Use as
+/// `... IN (<this>)`.
 pub fn visible_media() -> String {
     let readable = readable_posts();
+    let others_consent = format!(
+        "NOT EXISTS (SELECT 1 FROM media_tags vt WHERE vt.media_id = vm.id \
+           AND vt.pupil_id NOT IN ({PHOTO_CONSENTED}) \
+           AND vt.pupil_id NOT IN (SELECT vg.pupil_id FROM guardianships vg \
+                                   WHERE vg.user_id = $1 AND vg.no_access = FALSE))"
+    );
     format!(
         "SELECT vm.id FROM media vm JOIN posts vp ON vp.id = vm.post_id \
-         WHERE (vm.post_id IN ({readable}) OR (vp.status = 'published' AND EXISTS ( \
-             SELECT 1 FROM media_tags ot JOIN guardianships og ON og.pupil_id = ot.pupil_id \
-             WHERE ot.media_id = vm.id AND og.user_id = $1 AND og.no_access = FALSE))) AND ( \
-           EXISTS (SELECT 1 FROM staff_roles vsr WHERE vsr.user_id = $1 AND vsr.school_id = vp.school_id) \
-           OR NOT EXISTS (SELECT 1 FROM media_tags vt WHERE vt.media_id = vm.id \
-             AND vt.pupil_id NOT IN ({PHOTO_CONSENTED}) \
-             AND vt.pupil_id NOT IN (SELECT vg.pupil_id FROM guardianships vg \
-                                     WHERE vg.user_id = $1 AND vg.no_access = FALSE)))"
+         WHERE (vm.post_id IN ({readable}) AND ( \
+             EXISTS (SELECT 1 FROM staff_roles vsr WHERE vsr.user_id = $1 AND vsr.school_id = vp.school_id) \
+             OR {others_consent})) \
+           OR (vp.status = 'published' AND {others_consent} AND EXISTS ( \
+             SELECT 1 FROM media_tags ot \
+               JOIN guardianships og ON og.pupil_id = ot.pupil_id AND og.user_id = $1 AND og.no_access = FALSE \
+               JOIN pupils op ON op.id = ot.pupil_id \
+               JOIN post_groups opg ON opg.post_id = vp.id JOIN groups ogr ON ogr.id = opg.group_id \
+             WHERE ot.media_id = vm.id AND ( \
+               EXISTS (SELECT 1 FROM placements opl WHERE opl.pupil_id = ot.pupil_id AND opl.group_id = opg.group_id) \
+               OR (ogr.kind = 'school' AND ogr.school_id = op.school_id))))"
     )
 }

@@ -95,7 +95,12 @@ mod client {
         let Some(window) = web_sys::window() else {
             return;
         };
-        let container = window.navigator().service_worker();
+        // Only secure origins (https, localhost) have service workers.
+        let navigator = window.navigator();
+        if !js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false) {
+            return;
+        }
+        let container = navigator.service_worker();
         let had_controller = container.controller().is_some();
         let reload = Closure::<dyn FnMut()>::new(move || {
             if REFRESHING.swap(false, Ordering::SeqCst) {

@@ -94,6 +94,15 @@ fn ItemTags(
             })
         }
     };
+    // Tags of children not on this form (moved class, left, last year's group) stay as they are.
+    let others = candidates.with_value(|c| {
+        tags.iter()
+            .filter(|t| !c.iter().any(|x| x.pupil_id == **t))
+            .count()
+    });
+    let others = (others > 0).then(|| {
+        view! { <p class="hint">{t_string!(i18n, consent.tags_others, n = others).to_string()}</p> }
+    });
     let uid = media.uid.clone();
     let boxes = candidates.with_value(|c| {
         c.iter()
@@ -120,6 +129,7 @@ fn ItemTags(
                 <legend>{alt}</legend>
                 {warning}
                 {boxes}
+                {others}
             </fieldset>
         </li>
     }

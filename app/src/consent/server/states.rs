@@ -151,7 +151,7 @@ pub async fn tag_candidates(db: &Db, actor: &Actor) -> Result<Vec<TagCandidate>,
     }
     Ok(rows
         .into_iter()
-        .map(|(pupil_id, name, group_id, _)| TagCandidate {
+        .map(|(pupil_id, name, group_id, school_id)| TagCandidate {
             photos: photo_states
                 .get(&pupil_id)
                 .copied()
@@ -159,6 +159,7 @@ pub async fn tag_candidates(db: &Db, actor: &Actor) -> Result<Vec<TagCandidate>,
             pupil_id,
             name,
             group_id,
+            school_id,
         })
         .collect())
 }

@@ -17,12 +17,14 @@ SELECT id, $2 FROM media WHERE uid = $1 AND post_id = $3 ON CONFLICT DO NOTHING"
 async fn candidates_for(
     db: &Db,
     actor: &Actor,
-    groups: &[crate::posts::model::GroupRef],
+    post: &crate::posts::model::PostView,
 ) -> Result<Vec<TagCandidate>, AppError> {
+    let groups = &post.groups;
     let school_wide = groups.iter().any(|g| g.kind == "school");
     let mut out: Vec<TagCandidate> = Vec::new();
     for c in tag_candidates(db, actor).await? {
-        let in_post = school_wide || groups.iter().any(|g| g.id == c.group_id);
+        let in_post = c.school_id == post.school_id
+            && (school_wide || groups.iter().any(|g| g.id == c.group_id));
         if in_post && !out.iter().any(|o| o.pupil_id == c.pupil_id) {
             out.push(c);
         }
@@ -41,6 +43,7 @@ pub async fn photo_tags(db: &Db, actor: &Actor, post_id: i64) -> Result<PhotoTag
     .fetch_all(pool)
     .await
     })?;
+    let candidates = candidates_for(db, actor, &post).await?;
     let items = post
         .media
         .into_iter()
@@ -56,12 +59,12 @@ pub async fn photo_tags(db: &Db, actor: &Actor, post_id: i64) -> Result<PhotoTag
     Ok(PhotoTags {
         post_id,
         items,
-        candidates: candidates_for(db, actor, &post.groups).await?,
+        candidates,
     })
 }
 
-/// Replaces the tags of the post's items. Every pair must name an item of this post and a child
-/// the actor may tag in it.
+/// Sets the tags of the post's items for the children on the form (the candidates); tags of other
+/// children stay. Every pair must name an item of this post and a child the actor may tag in it.
 pub async fn save_photo_tags(
     db: &Db,
     actor: &Actor,
@@ -69,20 +72,27 @@ pub async fn save_photo_tags(
     tags: &[(String, i64)],
 ) -> Result<(), AppError> {
     let post = crate::posts::server::editable(db, actor, post_id).await?;
-    let candidates = candidates_for(db, actor, &post.groups).await?;
+    let candidates = candidates_for(db, actor, &post).await?;
     let valid = tags.iter().all(|(uid, pupil)| {
         post.media.iter().any(|m| m.uid == *uid) && candidates.iter().any(|c| c.pupil_id == *pupil)
     });
     if !valid {
         return Err(AppError::validation("tags", "tag_not_in_group"));
     }
+    let ids: Vec<String> = candidates.iter().map(|c| c.pupil_id.to_string()).collect();
+    let delete = format!(
+        "DELETE FROM media_tags WHERE media_id IN (SELECT id FROM media WHERE post_id = $1) \
+         AND pupil_id IN ({})",
+        if ids.is_empty() {
+            "NULL".to_string()
+        } else {
+            ids.join(", ")
+        }
+    );
     with_tx!(db, |tx| {
-        sqlx::query(
-            "DELETE FROM media_tags WHERE media_id IN (SELECT id FROM media WHERE post_id = $1)",
-        )
-        .bind(post_id)
-        .execute(&mut *tx)
-        .await?;
+        // Only the children on this form change: a tag of a child who has since moved class or left
+        // stays, or a photo of a child without consent would suddenly reach everyone.
+        sqlx::query(&delete).bind(post_id).execute(&mut *tx).await?;
         for (uid, pupil) in tags {
             sqlx::query(INSERT_TAG)
                 .bind(uid)

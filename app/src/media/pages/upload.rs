@@ -166,7 +166,9 @@ fn UploadRow(
                 {failed.then(|| view! { <button type="button" on:click=retry>{t!(i18n, media.retry)}</button> })}
                 <button type="button" aria-label=remove_label on:click=remove>{t!(i18n, media.remove)}</button>
             </span>
-            {(done && !candidates.with_value(Vec::is_empty)).then(|| view! {
+            // With the school's tagging rule the picker is there even without children to pick, so
+            // "no recognisable child" can be ticked.
+            {(done && (tags_required || !candidates.with_value(Vec::is_empty))).then(|| view! {
                 <TagPicker key tags no_children uploads candidates tagging/>
             })}
             {untagged.then(|| view! { <span class="status needs-tags">{t!(i18n, media.needs_tags)}</span> })}
