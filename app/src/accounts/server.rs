@@ -37,7 +37,7 @@ pub async fn login(
 ) -> Result<(Actor, String), AppError> {
     state.throttle.check_ip(ip)?;
     let email = email.trim().to_lowercase();
-    state.throttle.check_account(&email)?;
+    state.throttle.check_login(&email)?;
     let row: Option<LoginRow> = with_db!(&state.db, |pool| sqlx::query_as(
         "SELECT id, password_hash FROM users WHERE email = $1 AND active = TRUE"
     )
@@ -49,6 +49,7 @@ pub async fn login(
         None => (None, None),
     };
     if !secrets::verify_password(password, hash).await? {
+        state.throttle.login_failed(&email);
         return Err(AppError::validation("password", "login_failed"));
     }
     let actor = match id {
