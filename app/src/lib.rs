@@ -13,6 +13,8 @@ pub mod accounts;
 pub mod admin;
 pub mod album;
 mod app;
+#[cfg(feature = "hydrate")]
+pub mod client;
 pub mod comments;
 pub mod consent;
 pub mod error;

@@ -4,14 +4,14 @@ import * as path from "path";
 
 export const PASSWORD = process.env.KRING_DEMO_PASSWORD ?? "kring-demo";
 
-/** With JavaScript on, prove the WASM hydrated and fail on any hydration warning or error. */
+/** With JavaScript on, prove the islands hydrated and fail on any hydration or island warning or error. */
 export function watchConsole(page: Page, testInfo: TestInfo): string[] {
   const problems: string[] = [];
   page.on("console", (msg) => {
     const text = msg.text();
     // A 4xx answer to a form (wrong password) is logged by the browser itself; that is not an app error.
     if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text)) return;
-    if (msg.type() === "error" || /hydrat/i.test(text)) problems.push(`${msg.type()}: ${text}`);
+    if (msg.type() === "error" || /hydrat|island/i.test(text)) problems.push(`${msg.type()}: ${text}`);
   });
   page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
   return problems;

@@ -1,9 +1,9 @@
-//! `kring`: serve, migrate, seed-demo, create-admin.
+//! `kring`: serve, migrate, seed-demo, seed-load, create-admin.
 use std::process::ExitCode;
 
 use app::server::{clock::now, db::Db, jobs, mail::Mailer, worker};
 use clap::{Parser, Subcommand};
-use server::{app_state, config::Config, seed, serve, spawn_worker};
+use server::{app_state, config::Config, seed, seed_load, serve, spawn_worker};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -25,6 +25,14 @@ enum Command {
     Migrate,
     /// Create the demo schools and accounts (idempotent) and print one line per account.
     SeedDemo,
+    /// Create a large foundation for load benchmarks (idempotent): schools of 30 class groups with 20
+    /// pupils each, and posts spread over the groups. Prints the guardian whose feed to measure.
+    SeedLoad {
+        #[arg(long, default_value_t = 20_000)]
+        posts: usize,
+        #[arg(long, default_value_t = 300)]
+        groups: usize,
+    },
     /// Create a foundation admin; a link to choose a password is e-mailed.
     CreateAdmin {
         #[arg(long)]
@@ -94,6 +102,19 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             for a in accounts {
                 println!("{} {} {}", a.role, a.email, a.group);
             }
+            Ok(())
+        }
+        Command::SeedLoad { posts, groups } => {
+            let size = seed_load::LoadSize { posts, groups };
+            let made = seed_load::seed_load(&db, &config.demo_password, size)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{} posts, {} class groups; feed of {}",
+                made.posts,
+                made.groups,
+                seed_load::LOAD_PARENT
+            );
             Ok(())
         }
         Command::CreateAdmin { email, name } => create_admin(&config, db, &email, &name).await,

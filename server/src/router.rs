@@ -18,6 +18,7 @@ use axum::{
 };
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
 
 /// The app's routes, generated once per process. Generating them raises a process-wide flag that
 /// leaves every resource first polled meanwhile pending forever (leptos#4773), so it must never run
@@ -61,7 +62,38 @@ pub fn build(state: AppState) -> Router {
             _,
         >(context, shell))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
+        .layer(CompressionLayer::new().compress_when(compressible))
         .with_state(state)
+}
+
+/// Pages, server-function answers and text files are compressed on the fly (brotli or gzip, as the
+/// browser asks). Photos, videos and album zips are compressed already, and the build's files are
+/// served precompressed by a release build (`cargo leptos build --release --precompress`), which the
+/// layer leaves alone because they carry their own `Content-Encoding`.
+fn compressible(
+    _: StatusCode,
+    _: axum::http::Version,
+    headers: &axum::http::HeaderMap,
+    _: &axum::http::Extensions,
+) -> bool {
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let text = kind.starts_with("text/")
+        || [
+            "application/json",
+            "application/javascript",
+            "application/manifest+json",
+            "image/svg+xml",
+        ]
+        .iter()
+        .any(|t| kind.starts_with(t));
+    let small = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+        .is_some_and(|n| n < 512);
+    text && !small
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {

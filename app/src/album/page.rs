@@ -11,7 +11,7 @@ use crate::{
     i18n::*,
     media::{
         model::{MediaView, Variant},
-        pages::viewer::Viewer,
+        pages::viewer::PhotoViewer,
     },
     ui::feedback::{page_error, Loading},
 };
@@ -75,7 +75,6 @@ fn YearAlbum(pupil_id: i64, year: AlbumYear) -> impl IntoView {
     let AlbumYear { name, items } = year;
     let count = items.len();
     let photos: Vec<MediaView> = items.iter().filter(|m| !m.is_video()).cloned().collect();
-    let open = RwSignal::new(None::<usize>);
     let tiles = items
         .into_iter()
         .enumerate()
@@ -87,16 +86,10 @@ fn YearAlbum(pupil_id: i64, year: AlbumYear) -> impl IntoView {
                 (m.url(Variant::Full), t_string!(i18n, media.photo_alt, n, total = count).to_string())
             };
             let play = m.is_video().then(|| view! { <span class="play" aria-hidden="true"></span> });
-            let photo_index = photos.iter().position(|p| p.uid == m.uid);
-            let on_click = move |ev: leptos::ev::MouseEvent| {
-                if let Some(i) = photo_index {
-                    ev.prevent_default();
-                    open.set(Some(i));
-                }
-            };
+            let photo_index = photos.iter().position(|p| p.uid == m.uid).map(|i| i.to_string());
             view! {
                 <li>
-                    <a href=href on:click=on_click>
+                    <a href=href data-photo=photo_index>
                         <img src=m.url(Variant::Thumb) alt=alt width="200" height="200" loading="lazy" decoding="async"/>
                         {play}
                     </a>
@@ -113,8 +106,9 @@ fn YearAlbum(pupil_id: i64, year: AlbumYear) -> impl IntoView {
                     {t!(i18n, album.download)}
                 </a>
             </div>
-            <ul class="gallery album-grid" aria-label=label>{tiles}</ul>
-            <Viewer photos open/>
+            <PhotoViewer photos>
+                <ul class="gallery album-grid" aria-label=label>{tiles}</ul>
+            </PhotoViewer>
         </div>
     }
 }

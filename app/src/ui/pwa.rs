@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::i18n::*;
 
 /// Shown on every page once a new version is ready; the page reloads once, on request.
-#[component]
+#[island]
 pub fn AppUpdate() -> impl IntoView {
     let i18n = use_i18n();
     let ready = RwSignal::new(false);
@@ -41,7 +41,7 @@ pub enum Install {
 }
 
 /// The account page's "Kring als app" section.
-#[component]
+#[island]
 pub fn InstallHint() -> impl IntoView {
     let i18n = use_i18n();
     let mode = RwSignal::new(Install::Unknown);

@@ -14,14 +14,6 @@ pub fn AccountPage() -> impl IntoView {
     let logout_all = ServerAction::<LogoutEverywhere>::new();
     let locale = ServerAction::<SetLocale>::new();
     let user = Resource::new(|| (), |_| load_me());
-    // With the app running, switch the language in place as well as on the account.
-    Effect::new(move |_| {
-        if let Some(Ok(())) = locale.value().get() {
-            if let Some(code) = locale.input().get().map(|i| i.locale) {
-                i18n.set_locale(if code == "en" { Locale::en } else { Locale::nl });
-            }
-        }
-    });
     let body = move || {
         Suspend::new(async move {
             let u = match user.await {

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::login::{follow_account_locale, PasswordFields};
+use super::login::PasswordFields;
 use crate::{
     accounts::api::{load_invitation, AcceptInvitation},
     i18n::*,
@@ -13,7 +13,6 @@ use crate::{
 pub fn InvitePage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<AcceptInvitation>::new();
-    follow_account_locale(action);
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let info = Resource::new(token, load_invitation);

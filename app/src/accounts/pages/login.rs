@@ -7,7 +7,6 @@ use crate::{accounts::api::Login, i18n::*, ui::feedback::FormError};
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<Login>::new();
-    follow_account_locale(action);
     view! {
         <Title text=move || t_string!(i18n, login.title)/>
         <section class="card narrow">
@@ -38,23 +37,4 @@ pub fn PasswordFields() -> impl IntoView {
         <label for="password_confirm">{t!(i18n, fields.password_confirm)}</label>
         <input id="password_confirm" type="password" name="password_confirm" autocomplete="new-password" minlength="10" required/>
     }
-}
-
-/// After signing in with the app running, show it in the account's language straight away (without
-/// JavaScript the next page load does this from the cookie).
-pub fn follow_account_locale<S>(action: ServerAction<S>)
-where
-    S: server_fn::ServerFn<Output = String, Error = crate::error::AppError>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    S::Output: Send + Sync + 'static,
-{
-    let i18n = use_i18n();
-    Effect::new(move |_| {
-        if let Some(Ok(code)) = action.value().get() {
-            i18n.set_locale(if code == "en" { Locale::en } else { Locale::nl });
-        }
-    });
 }

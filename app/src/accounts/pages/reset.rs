@@ -2,14 +2,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::login::{follow_account_locale, PasswordFields};
+use super::login::PasswordFields;
 use crate::{accounts::api::ResetPassword, i18n::*, ui::feedback::FormError};
 
 #[component]
 pub fn ResetPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<ResetPassword>::new();
-    follow_account_locale(action);
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     view! {

@@ -31,13 +31,6 @@ pub fn CommentsSection(post_id: i64) -> impl IntoView {
         },
         |(id, ..)| post_comments(id),
     );
-    let text = NodeRef::<leptos::html::Textarea>::new();
-    // A sent comment empties the box (the page itself stays, so the text would otherwise remain).
-    Effect::new(move |_| {
-        if let (Some(Ok(())), Some(t)) = (add.value().get(), text.get()) {
-            t.set_value("");
-        }
-    });
     let body = move || {
         Suspend::new(async move {
             let c = match data.await {
@@ -71,7 +64,7 @@ pub fn CommentsSection(post_id: i64) -> impl IntoView {
                                 <input type="hidden" name="post_id" value=post_id/>
                                 <label for="comment-body">{t!(i18n, comments.label)}</label>
                                 <textarea id="comment-body" name="body" rows="3" required maxlength=COMMENT_MAX
-                                    aria-describedby="comment-hint" node_ref=text></textarea>
+                                    aria-describedby="comment-hint"></textarea>
                                 <p id="comment-hint" class="hint">{t!(i18n, comments.hint)}</p>
                                 <button type="submit" class="primary">{t!(i18n, comments.send)}</button>
                             </ActionForm>

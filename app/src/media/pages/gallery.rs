@@ -20,7 +20,6 @@ pub fn Gallery(media: Vec<MediaView>, #[prop(optional)] full: bool, href: String
     let shown = if full { total } else { total.min(IN_FEED) };
     // The viewer pages through the photos (videos play in place).
     let photos: Vec<MediaView> = media.iter().filter(|m| !m.is_video()).cloned().collect();
-    let open = RwSignal::new(None::<usize>);
     let hidden = total - shown;
     let class = match (full, shown) {
         (false, 1) => "gallery single",
@@ -69,16 +68,14 @@ pub fn Gallery(media: Vec<MediaView>, #[prop(optional)] full: bool, href: String
                 let label = t_string!(i18n, media.restricted).to_string();
                 view! { <span class="restricted" role="img" aria-label=label.clone() title=label></span> }
             });
-            let photo_index = photos.iter().position(|p| p.uid == m.uid);
-            let on_click = move |ev: leptos::ev::MouseEvent| {
-                if let (true, Some(i)) = (full, photo_index) {
-                    ev.prevent_default();
-                    open.set(Some(i));
-                }
-            };
+            // The viewer island opens this photo on a tap (post page only).
+            let photo_index = full
+                .then(|| photos.iter().position(|p| p.uid == m.uid))
+                .flatten()
+                .map(|i| i.to_string());
             view! {
                 <li>
-                    <a href=link on:click=on_click>
+                    <a href=link data-photo=photo_index>
                         <img src=m.url(Variant::Feed) srcset=m.srcset() sizes=sizes alt=alt
                             width=width height=height loading="lazy" decoding="async"/>
                         {play}
@@ -90,8 +87,10 @@ pub fn Gallery(media: Vec<MediaView>, #[prop(optional)] full: bool, href: String
             .into_any()
         })
         .collect_view();
-    Some(view! {
-        <ul class=class aria-label=t_string!(i18n, media.gallery)>{items}</ul>
-        {full.then(|| view! { <super::viewer::Viewer photos open/> })}
+    let list = view! { <ul class=class aria-label=t_string!(i18n, media.gallery)>{items}</ul> };
+    Some(if full && !photos.is_empty() {
+        view! { <super::viewer::PhotoViewer photos>{list}</super::viewer::PhotoViewer> }.into_any()
+    } else {
+        list.into_any()
     })
 }

@@ -10,6 +10,37 @@ use crate::{
 /// A swipe shorter than this (CSS pixels) is a tap.
 const SWIPE: i32 = 50;
 
+/// The only part of a gallery that runs in the browser (an island): the server renders the photo
+/// links, and a tap on one (`a[data-photo]`) opens the viewer instead of following the link.
+#[island]
+pub fn PhotoViewer(photos: Vec<MediaView>, children: Children) -> impl IntoView {
+    let open = RwSignal::new(None::<usize>);
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let index = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|e| e.closest("a[data-photo]").ok().flatten())
+                .and_then(|a| a.get_attribute("data-photo"))
+                .and_then(|s| s.parse::<usize>().ok());
+            if let Some(i) = index {
+                ev.prevent_default();
+                open.set(Some(i));
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <div class="photo-viewer" on:click=on_click>
+            {children()}
+            <Viewer photos open/>
+        </div>
+    }
+}
+
 #[component]
 pub fn Viewer(photos: Vec<MediaView>, open: RwSignal<Option<usize>>) -> impl IntoView {
     let i18n = use_i18n();

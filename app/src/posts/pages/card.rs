@@ -35,13 +35,21 @@ pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl 
     } else {
         "card post"
     };
-    let title = post.title.clone().map(|t| {
-        if full {
-            view! { <h1 class="post-title">{t}</h1> }.into_any()
-        } else {
-            view! { <h2 class="post-title"><a href=href.clone()>{t}</a></h2> }.into_any()
+    let title = match (post.title.clone(), full) {
+        (Some(t), true) => Some(view! { <h1 class="post-title">{t}</h1> }.into_any()),
+        (Some(t), false) => {
+            Some(view! { <h2 class="post-title"><a href=href.clone()>{t}</a></h2> }.into_any())
         }
-    });
+        // A post's own page always has a main heading, if only for screen readers.
+        (None, true) => {
+            let author = post.author_name.clone();
+            Some(
+                view! { <h1 class="sr-only">{t!(i18n, posts.untitled_heading, author)}</h1> }
+                    .into_any(),
+            )
+        }
+        (None, false) => None,
+    };
     view! {
         <article class=class>
             <header class="post-meta">

@@ -4,9 +4,13 @@ use leptos_router::hooks::use_query_map;
 
 use super::form::PostFields;
 use crate::{
+    consent::model::TagCandidate,
     error::AppError,
     i18n::*,
-    media::pages::{upload::busy, Uploader},
+    media::{
+        model::MediaLimits,
+        pages::{upload::busy, Uploader},
+    },
     posts::api::{load_compose, CreatePost},
     ui::feedback::{error_text, page_error, FormError, Loading},
 };
@@ -17,24 +21,7 @@ use crate::{
 #[component]
 pub fn ComposePage() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<CreatePost>::new();
     let query = use_query_map();
-    let uploads = RwSignal::new(Vec::new());
-    let waiting = move || busy(&uploads.read());
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if waiting() {
-            return;
-        }
-        match CreatePost::from_event(&ev) {
-            Ok(args) => {
-                action.dispatch(args);
-            }
-            Err(_) => action
-                .value()
-                .set(Some(Err(AppError::validation("form", "invalid_form")))),
-        }
-    };
     // A refusal from the form post without JavaScript comes back as `?fout=<key>`.
     let returned = move || {
         query.read().get("fout").map(|key| {
@@ -55,13 +42,9 @@ pub fn ComposePage() -> impl IntoView {
                     view! {
                         <section class="card">
                             {returned}
-                            <FormError result=action.value()/>
-                            <form method="post" action="/bericht/nieuw" enctype="multipart/form-data" on:submit=on_submit>
+                            <ComposeForm limits=o.limits candidates=o.candidates tags_required=o.tags_required>
                                 <PostFields groups=o.groups preselect=preselect.unwrap_or(0)/>
-                                <Uploader limits=o.limits uploads candidates=o.candidates tags_required=o.tags_required/>
-                                {move || waiting().then(|| view! { <p class="hint" aria-live="polite">{t!(i18n, media.wait)}</p> })}
-                                <button type="submit" class="primary" disabled=waiting>{t!(i18n, compose.publish)}</button>
-                            </form>
+                            </ComposeForm>
                         </section>
                     }
                     .into_any()
@@ -74,5 +57,43 @@ pub fn ComposePage() -> impl IntoView {
         <Title text=move || t_string!(i18n, compose.title)/>
         <div class="page-head"><h1>{t!(i18n, compose.title)}</h1></div>
         <Suspense fallback=Loading>{body}</Suspense>
+    }
+}
+
+/// The part of the compose page that runs in the browser (an island): photo uploads with progress,
+/// tagging, and sending the post once every upload is done. The fields are rendered by the server.
+#[island]
+fn ComposeForm(
+    limits: MediaLimits,
+    candidates: Vec<TagCandidate>,
+    tags_required: bool,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<CreatePost>::new();
+    let uploads = RwSignal::new(Vec::new());
+    let waiting = move || busy(&uploads.read());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if waiting() {
+            return;
+        }
+        match CreatePost::from_event(&ev) {
+            Ok(args) => {
+                action.dispatch(args);
+            }
+            Err(_) => action
+                .value()
+                .set(Some(Err(AppError::validation("form", "invalid_form")))),
+        }
+    };
+    view! {
+        <FormError result=action.value()/>
+        <form method="post" action="/bericht/nieuw" enctype="multipart/form-data" on:submit=on_submit>
+            {children()}
+            <Uploader limits uploads candidates tags_required/>
+            {move || waiting().then(|| view! { <p class="hint" aria-live="polite">{t!(i18n, media.wait)}</p> })}
+            <button type="submit" class="primary" disabled=waiting>{t!(i18n, compose.publish)}</button>
+        </form>
     }
 }
