@@ -32,7 +32,10 @@ pub fn build(state: AppState) -> Router {
     let routes = routes();
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            provide_context(app::server::ctx::RequestActor::default());
+        }
     };
     let app_shell = {
         let options = state.leptos_options.clone();

@@ -1,7 +1,8 @@
 //! A large foundation for load benchmarks (`kring seed-load`): schools with many class groups, a class of
 //! pupils with a guardian each in every group, teachers, and many posts spread over the groups and the
 //! last months. One guardian, `ouder.load@example.nl`, has children in two groups of the first school:
-//! the benchmark reads that guardian's feed. Running it again changes nothing.
+//! the benchmark reads that guardian's feed. A third of the class posts have photos, one of them with
+//! a child tagged. Running it again changes nothing.
 use app::{
     error::AppError,
     server::{clock::now, db::Db, secrets},
@@ -59,7 +60,8 @@ async fn create(db: &Db, password: &str, size: &LoadSize) -> Result<(), AppError
     with_tx!(db, |tx| {
         // Per school: (school id, school group id, teacher id); all class groups with their school index.
         let mut school_rows: Vec<(i64, i64, i64)> = Vec::new();
-        let mut class_groups: Vec<(usize, i64)> = Vec::new();
+        // (school index, group id, its first pupil)
+        let mut class_groups: Vec<(usize, i64, i64)> = Vec::new();
         for s in 0..schools {
             let (school,): (i64,) = sqlx::query_as(
                 "INSERT INTO schools (name, created_at) VALUES ($1, $2) RETURNING id",
@@ -115,6 +117,7 @@ async fn create(db: &Db, password: &str, size: &LoadSize) -> Result<(), AppError
                     .bind(teacher)
                     .execute(&mut *tx)
                     .await?;
+                let mut first_pupil = 0;
                 for p in 0..PUPILS_PER_GROUP {
                     // The load guardian's two children are the first pupils of the first two groups.
                     let email = if s == 0 && g < 2 && p == 0 {
@@ -152,18 +155,23 @@ async fn create(db: &Db, password: &str, size: &LoadSize) -> Result<(), AppError
                         .bind(guardian.0)
                         .execute(&mut *tx)
                         .await?;
+                    if p == 0 {
+                        first_pupil = pupil;
+                    }
                 }
-                class_groups.push((s, group));
+                class_groups.push((s, group, first_pupil));
             }
         }
         // Every twentieth post goes to a whole school; the rest round-robin over the class groups,
-        // one every ten minutes back from now.
+        // one every ten minutes back from now. Every third class post has two photos, the first with
+        // a child tagged (the photos' files do not exist: the feed only links to them).
         for i in 0..size.posts {
-            let (s, group) = if i % 20 == 19 {
+            let (s, group, pupil) = if i % 20 == 19 {
                 let s = (i / 20) % school_rows.len();
-                (s, school_rows[s].1)
+                (s, school_rows[s].1, None)
             } else {
-                class_groups[i % class_groups.len()]
+                let (s, g, p) = class_groups[i % class_groups.len()];
+                (s, g, Some(p))
             };
             let (post,): (i64,) = sqlx::query_as(
                 "INSERT INTO posts (school_id, author_id, title, body, created_at, updated_at, comments_open) \
@@ -181,6 +189,29 @@ async fn create(db: &Db, password: &str, size: &LoadSize) -> Result<(), AppError
                 .bind(group)
                 .execute(&mut *tx)
                 .await?;
+            let Some(pupil) = pupil.filter(|_| i % 3 == 0) else {
+                continue;
+            };
+            for k in 0..2_i64 {
+                let (media,): (i64,) = sqlx::query_as(
+                    "INSERT INTO media (uid, uploader_id, post_id, position, kind, status, bytes, width, height, created_at) \
+                     VALUES ($1, $2, $3, $4, 'image', 'ready', 250000, 1600, 1200, $5) RETURNING id",
+                )
+                .bind(format!("load-{post}-{k}"))
+                .bind(school_rows[s].2)
+                .bind(post)
+                .bind(k)
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await?;
+                if k == 0 {
+                    sqlx::query("INSERT INTO media_tags (media_id, pupil_id) VALUES ($1, $2)")
+                        .bind(media)
+                        .bind(pupil)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
         }
     });
     Ok(())

@@ -1,4 +1,4 @@
-//! Album queries. Both the page and the zip read media through `visible_media`, so the album
+//! Album queries. Both the page and the zip read media through `media_visible`, so the album
 //! shows exactly what the guardian may see anywhere else, consent of other children included.
 use super::model::{AlbumChild, AlbumYear};
 use crate::{
@@ -8,7 +8,7 @@ use crate::{
         auth::Actor,
         clock::{school_year_of, today},
         db::Db,
-        visibility::{visible_media, PHOTO_CONSENTED},
+        visibility::{media_visible, photo_consented},
     },
     with_db,
 };
@@ -33,15 +33,16 @@ pub async fn album(db: &Db, actor: &Actor) -> Result<Vec<AlbumChild>, AppError> 
     .fetch_all(pool)
     .await
     })?;
-    let visible = visible_media();
+    let visible = media_visible("m");
     let sql = format!(
         "SELECT t.pupil_id, ap.created_at AS at, m.post_id, m.uid, m.kind, m.width, m.height, \
            EXISTS (SELECT 1 FROM media_tags r WHERE r.media_id = m.id \
-                   AND r.pupil_id NOT IN ({PHOTO_CONSENTED})) AS restricted \
+                   AND NOT {consented}) AS restricted \
          FROM media_tags t JOIN media m ON m.id = t.media_id JOIN posts ap ON ap.id = m.post_id \
            JOIN guardianships ag ON ag.pupil_id = t.pupil_id AND ag.user_id = $1 AND ag.no_access = FALSE \
-         WHERE m.status = 'ready' AND m.id IN ({visible}) \
-         ORDER BY ap.created_at DESC, ap.id DESC, m.position, m.id"
+         WHERE m.status = 'ready' AND {visible} \
+         ORDER BY ap.created_at DESC, ap.id DESC, m.position, m.id",
+        consented = photo_consented("r.pupil_id")
     );
     let rows: Vec<Tagged> = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
@@ -97,13 +98,13 @@ pub async fn zip_files(
     .fetch_optional(pool)
     .await)?;
     let (first_name,) = child.ok_or(AppError::NotFound)?;
-    let visible = visible_media();
+    let visible = media_visible("m");
     let sql = format!(
         "SELECT f.storage_key, f.bytes, m.kind, zp.created_at AS at \
          FROM media_tags t JOIN media m ON m.id = t.media_id JOIN posts zp ON zp.id = m.post_id \
            JOIN media_files f ON f.media_id = m.id \
              AND f.variant = CASE WHEN m.kind = 'video' THEN 'video' ELSE 'full' END \
-         WHERE t.pupil_id = $3 AND m.status = 'ready' AND m.id IN ({visible}) \
+         WHERE t.pupil_id = $3 AND m.status = 'ready' AND {visible} \
          ORDER BY zp.created_at, zp.id, m.position, m.id"
     );
     let files: Vec<ZipFile> = with_db!(db, |pool| sqlx::query_as(&sql)

@@ -99,7 +99,7 @@ pub enum Audience {
 }
 
 impl Audience {
-    /// The rule `visibility::visible_media` applies in SQL, for the warning while composing.
+    /// The rule `visibility::media_visible` applies in SQL, for the warning while composing.
     pub fn of(tagged: &[(i64, ConsentState)]) -> Audience {
         let without: Vec<i64> = tagged
             .iter()
@@ -311,7 +311,7 @@ mod tests {
         assert!(!Disagree.allows() && !Unanswered.allows() && !No.allows() && Yes.allows());
     }
 
-    /// Tags × consents × viewer, as `visibility::visible_media` applies it.
+    /// Tags × consents × viewer, as `visibility::media_visible` applies it.
     #[test]
     fn a_photo_of_a_child_without_consent_reaches_only_that_family() {
         let (lotte, mila, finn) = (1, 2, 3);

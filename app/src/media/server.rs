@@ -10,7 +10,7 @@ use crate::{
         db::Db,
         jobs, secrets,
         state::AppState,
-        visibility::{visible_media, PHOTO_CONSENTED},
+        visibility::{media_visible, photo_consented},
     },
     with_db,
 };
@@ -108,12 +108,13 @@ pub async fn of_posts(
     if post_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let visible = visible_media();
+    let visible = media_visible("m");
+    let consented = photo_consented("t.pupil_id");
     let placeholders: Vec<String> = (3..post_ids.len() + 3).map(|i| format!("${i}")).collect();
     let sql = format!(
-        "SELECT post_id, uid, kind, width, height, EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = media.id \
-           AND t.pupil_id NOT IN ({PHOTO_CONSENTED})) AS restricted FROM media \
-         WHERE status = 'ready' AND post_id IN ({}) AND id IN ({visible}) ORDER BY post_id, position, id",
+        "SELECT m.post_id, m.uid, m.kind, m.width, m.height, EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = m.id \
+           AND NOT {consented}) AS restricted FROM media m \
+         WHERE m.status = 'ready' AND m.post_id IN ({}) AND {visible} ORDER BY m.post_id, m.position, m.id",
         placeholders.join(", ")
     );
     Ok(with_db!(db, |pool| {
@@ -154,18 +155,18 @@ pub struct StoredFile {
 }
 
 /// The stored file behind a media URL, if this actor may see it: the item must pass the one
-/// visibility rule (`visible_media`), or the actor uploaded it and it is not yet part of a post.
+/// visibility rule (`media_visible`), or the actor uploaded it and it is not yet part of a post.
 pub async fn file(
     db: &Db,
     actor: &Actor,
     uid: &str,
     variant: Variant,
 ) -> Result<Option<StoredFile>, AppError> {
-    let visible = visible_media();
+    let visible = media_visible("m");
     let sql = format!(
         "SELECT f.storage_key, f.content_type, f.bytes FROM media_files f JOIN media m ON m.id = f.media_id \
          WHERE m.uid = $3 AND f.variant = $4 AND m.status = 'ready' \
-           AND ((m.post_id IS NULL AND m.uploader_id = $1) OR m.id IN ({visible}))"
+           AND ((m.post_id IS NULL AND m.uploader_id = $1) OR {visible})"
     );
     Ok(with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)

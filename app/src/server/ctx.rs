@@ -1,6 +1,9 @@
 //! What a server function needs from its request: the state, the actor, the client address, and a
 //! way to answer with the right HTTP status.
-use std::net::{IpAddr, SocketAddr};
+use std::{
+    net::{IpAddr, SocketAddr},
+    sync::Arc,
+};
 
 use axum::extract::ConnectInfo;
 use http::{header, request::Parts, HeaderValue, StatusCode};
@@ -40,12 +43,24 @@ pub async fn current_token() -> Result<Option<String>, AppError> {
     Ok(session_token(&parts().await?))
 }
 
+/// The actor of one request, looked up once: a page calls several server functions while it renders
+/// (the menu, the banner, the page itself). Provided fresh for every request by the router, so it
+/// never outlives the request it was read for.
+#[derive(Clone, Default)]
+pub struct RequestActor(Arc<tokio::sync::OnceCell<Option<Actor>>>);
+
 /// The signed-in actor, if any. An authorisation error is a denial, never a pass (AC-05).
 pub async fn optional_actor() -> Result<Option<Actor>, AppError> {
     let state = state()?;
-    match current_token().await? {
-        Some(token) => auth::session_actor(&state.db, &token).await,
-        None => Ok(None),
+    let lookup = || async {
+        match current_token().await? {
+            Some(token) => auth::session_actor(&state.db, &token).await,
+            None => Ok(None),
+        }
+    };
+    match use_context::<RequestActor>() {
+        Some(cache) => cache.0.get_or_try_init(lookup).await.cloned(),
+        None => lookup().await,
     }
 }
 

@@ -10,7 +10,7 @@
 //!
 //! Membership is derived from placements at query time, so moving a pupil changes access at once.
 //!
-//! Photos and videos add one more rule (PR-01, PR-02), in `visible_media`: an item in which a child
+//! Photos and videos add one more rule (PR-01, PR-02), in `media_visible`: an item in which a child
 //! is tagged whose photo consent is not "yes" is shown only to that child's own guardians and to
 //! the school's staff. Consent is read at query time too, so a withdrawal counts on the next request.
 
@@ -57,25 +57,29 @@ pub fn readable_posts() -> String {
     )
 }
 
-/// Pupils whose photo consent ("Foto's en video's in Kring") is yes on date `$2`: at least one
-/// guardian with access said yes and none said no. Nobody answering is no. In a strict round of the
-/// current school year, a yes that was not given or confirmed in that round has lapsed.
-/// Use as `... IN (PHOTO_CONSENTED)`.
-pub const PHOTO_CONSENTED: &str = "\
-SELECT cc.pupil_id FROM consent_current cc \
-  JOIN consent_purposes cp ON cp.id = cc.purpose_id AND cp.kind = 'photos' \
-  JOIN guardianships cg ON cg.pupil_id = cc.pupil_id AND cg.user_id = cc.user_id AND cg.no_access = FALSE \
-  WHERE cc.answer = TRUE AND NOT EXISTS ( \
-    SELECT 1 FROM consent_rounds cr JOIN school_years csy ON csy.id = cr.school_year_id \
-    WHERE cr.school_id = cp.school_id AND cr.strict = TRUE AND csy.starts_on <= $2 AND csy.ends_on >= $2 \
-      AND (cc.round_id IS NULL OR cc.round_id <> cr.id)) \
-EXCEPT \
-SELECT cn.pupil_id FROM consent_current cn \
-  JOIN consent_purposes cpn ON cpn.id = cn.purpose_id AND cpn.kind = 'photos' \
-  JOIN guardianships gn ON gn.pupil_id = cn.pupil_id AND gn.user_id = cn.user_id AND gn.no_access = FALSE \
-  WHERE cn.answer = FALSE";
+/// Whether pupil `pupil` (an SQL expression) has photo consent ("Foto's en video's in Kring") on date
+/// `$2`: at least one guardian with access said yes and none said no. Nobody answering is no. In a
+/// strict round of the current school year, a yes that was not given or confirmed in that round has
+/// lapsed. A correlated condition: it is evaluated only for the rows that ask, through the
+/// `consent_current` key, never by listing every child of the foundation.
+pub fn photo_consented(pupil: &str) -> String {
+    format!(
+        "(EXISTS (SELECT 1 FROM consent_current cc \
+           JOIN consent_purposes cp ON cp.id = cc.purpose_id AND cp.kind = 'photos' \
+           JOIN guardianships cg ON cg.pupil_id = cc.pupil_id AND cg.user_id = cc.user_id AND cg.no_access = FALSE \
+           WHERE cc.pupil_id = {pupil} AND cc.answer = TRUE AND NOT EXISTS ( \
+             SELECT 1 FROM consent_rounds cr JOIN school_years csy ON csy.id = cr.school_year_id \
+             WHERE cr.school_id = cp.school_id AND cr.strict = TRUE AND csy.starts_on <= $2 AND csy.ends_on >= $2 \
+               AND (cc.round_id IS NULL OR cc.round_id <> cr.id))) \
+         AND NOT EXISTS (SELECT 1 FROM consent_current cn \
+           JOIN consent_purposes cpn ON cpn.id = cn.purpose_id AND cpn.kind = 'photos' \
+           JOIN guardianships gn ON gn.pupil_id = cn.pupil_id AND gn.user_id = cn.user_id AND gn.no_access = FALSE \
+           WHERE cn.pupil_id = {pupil} AND cn.answer = FALSE))"
+    )
+}
 
-/// Media ids that user `$1` may see on date `$2`, in two ways:
+/// Whether user `$1` may see media item `m` (a table alias with `id` and `post_id`) on date `$2`,
+/// in two ways:
 /// - items of readable posts. Staff of the school see all of them (they moderate and must know
 ///   what they posted); others do not see an item in which a child is tagged who lacks photo
 ///   consent and is not their own child;
@@ -84,19 +88,20 @@ SELECT cn.pupil_id FROM consent_current cn \
 ///   the child's school): the "Mijn kind" album keeps last year's photos when last year's group is
 ///   no longer readable. The same consent rule applies, for staff too.
 ///
-/// Every view of a photo goes through this: feed, post page, media URLs, album and zip. Use as
-/// `... IN (<this>)`.
-pub fn visible_media() -> String {
-    let readable = readable_posts();
+/// Every view of a photo goes through this: feed, post page, media URLs, album and zip. It is a
+/// condition on the item itself, so a query pays only for the items it looks at.
+pub fn media_visible(m: &str) -> String {
     let others_consent = format!(
-        "NOT EXISTS (SELECT 1 FROM media_tags vt WHERE vt.media_id = vm.id \
-           AND vt.pupil_id NOT IN ({PHOTO_CONSENTED}) \
+        "NOT EXISTS (SELECT 1 FROM media_tags vt WHERE vt.media_id = {m}.id \
+           AND NOT {consented} \
            AND vt.pupil_id NOT IN (SELECT vg.pupil_id FROM guardianships vg \
-                                   WHERE vg.user_id = $1 AND vg.no_access = FALSE))"
+                                   WHERE vg.user_id = $1 AND vg.no_access = FALSE))",
+        consented = photo_consented("vt.pupil_id")
     );
     format!(
-        "SELECT vm.id FROM media vm JOIN posts vp ON vp.id = vm.post_id \
-         WHERE (vm.post_id IN ({readable}) AND ( \
+        "EXISTS (SELECT 1 FROM posts vp WHERE vp.id = {m}.post_id AND ( \
+           (EXISTS (SELECT 1 FROM post_groups rpg WHERE rpg.post_id = vp.id AND rpg.group_id IN ({VISIBLE_GROUPS})) \
+            AND (vp.status = 'published' OR vp.author_id = $1) AND ( \
              EXISTS (SELECT 1 FROM staff_roles vsr WHERE vsr.user_id = $1 AND vsr.school_id = vp.school_id) \
              OR {others_consent})) \
            OR (vp.status = 'published' AND {others_consent} AND EXISTS ( \
@@ -104,8 +109,8 @@ pub fn visible_media() -> String {
                JOIN guardianships og ON og.pupil_id = ot.pupil_id AND og.user_id = $1 AND og.no_access = FALSE \
                JOIN pupils op ON op.id = ot.pupil_id \
                JOIN post_groups opg ON opg.post_id = vp.id JOIN groups ogr ON ogr.id = opg.group_id \
-             WHERE ot.media_id = vm.id AND ( \
+             WHERE ot.media_id = {m}.id AND ( \
                EXISTS (SELECT 1 FROM placements opl WHERE opl.pupil_id = ot.pupil_id AND opl.group_id = opg.group_id) \
-               OR (ogr.kind = 'school' AND ogr.school_id = op.school_id))))"
+               OR (ogr.kind = 'school' AND ogr.school_id = op.school_id))))))"
     )
 }

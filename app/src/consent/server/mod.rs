@@ -1,5 +1,5 @@
 //! Consent rules and queries: questions and their wording, rounds, answers with history, and the
-//! states staff see. What families may see of photos is decided in `visibility::visible_media`.
+//! states staff see. What families may see of photos is decided in `visibility::media_visible`.
 mod answers;
 mod rounds;
 mod states;

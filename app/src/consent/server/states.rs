@@ -10,7 +10,7 @@ use crate::{
 };
 
 /// What consent comes to for each of these pupils (of one school) and each purpose, computed with
-/// the same rule as `visibility::PHOTO_CONSENTED`.
+/// the same rule as `visibility::photo_consented`.
 pub async fn states(
     db: &Db,
     school_id: i64,
