@@ -20,6 +20,7 @@ use crate::{
     },
     i18n::*,
     moderation::pages::{queue::QueuePage, report::ReportPage},
+    notify::pages::{NotificationSettingsPage, NotificationsPage, UnsubscribePage},
     posts::pages::{
         compose::ComposePage, edit::EditPage, feed::FeedPage, group::GroupPage, groups::GroupsPage,
         post::PostPage,
@@ -84,6 +85,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/wachtwoord-instellen") view=ResetPage ssr=SsrMode::Async/>
                         <Route path=path!("/uitnodiging") view=InvitePage ssr=SsrMode::Async/>
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                        <Route path=path!("/meldingen") view=NotificationsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/meldingen/instellingen") view=NotificationSettingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/afmelden") view=UnsubscribePage ssr=SsrMode::Async/>
                         <Route path=path!("/beheer") view=AdminHome ssr=SsrMode::Async/>
                         <Route path=path!("/beheer/school/:id") view=SchoolPage ssr=SsrMode::Async/>
                         <Route path=path!("/beheer/leerling/:id") view=PupilPage ssr=SsrMode::Async/>

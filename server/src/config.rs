@@ -181,6 +181,22 @@ impl Config {
             get("KRING_FFMPEG").unwrap_or_else(|| "ffmpeg".into()),
         ))
         .filter(|path| app::media::video::ffmpeg_works(path));
+        let digest = app::notify::digest::Schedule::parse(
+            get("KRING_DIGEST_WEEKLY").as_deref().unwrap_or("fri 16:00"),
+            get("KRING_DIGEST_DAILY").as_deref().unwrap_or("17:00"),
+            get("KRING_TIMEZONE")
+                .as_deref()
+                .unwrap_or("Europe/Amsterdam"),
+        )
+        .map_err(|(var, problem)| bad(var, problem))?;
+        let number = |var: &'static str, default: i64, max: i64| match get(var) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| bad(var, format!("must be a whole number from 1 to {max}"))),
+        };
         Ok(Config {
             database_url,
             addr,
@@ -198,6 +214,13 @@ impl Config {
                 media_limits,
                 storage,
                 ffmpeg,
+                digest,
+                job_runners: number("KRING_JOB_RUNNERS", 4, 64)? as usize,
+                job_lease_secs: number(
+                    "KRING_JOB_LEASE_SECS",
+                    app::server::jobs::LEASE_SECS,
+                    86_400,
+                )?,
             },
         })
     }

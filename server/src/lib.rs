@@ -35,7 +35,7 @@ pub fn app_state(config: &config::Config, db: Db) -> Result<AppState, String> {
 
 /// Starts the job runner in the background.
 pub fn spawn_worker(state: &AppState) -> Result<tokio::task::JoinHandle<()>, String> {
-    let mailer = Arc::new(Mailer::from_settings(&state.settings)?);
+    let mailer = Mailer::from_settings(&state.settings)?;
     Ok(tokio::spawn(worker::run(state.clone(), mailer)))
 }
 

@@ -53,6 +53,7 @@ pub fn build(state: AppState) -> Router {
         .route("/media/{uid}/{variant}", get(media::serve))
         .route("/sw.js", get(app::server::pwa::service_worker))
         .route("/album/{pupil}/{file}", get(album_zip::download))
+        .route("/afmelden", post(app::notify::routes::unsubscribe))
         .route(
             "/bericht/nieuw",
             post(app::posts::form_post::create).layer(DefaultBodyLimit::max(

@@ -271,7 +271,7 @@ async fn ld02_jobs_survive_a_crash_and_run_once_per_key(app: TestApp) {
     // Simulate a runner that claimed the job and was killed: running, lease expired.
     app::with_db!(db, |pool| sqlx::query("UPDATE jobs SET status = 'running', attempts = 1, locked_until = 1 WHERE idempotency_key = 'crash-test'").execute(pool).await.map(|_| ())).unwrap();
     let mailer = app::server::mail::Mailer::from_settings(&app.settings()).unwrap();
-    app::server::worker::run_due(&app.state, &mailer)
+    app::server::worker::run_due(&app::server::worker::Runner::new(app.state.clone(), mailer))
         .await
         .unwrap();
     let (status,): (String,) = app::with_db!(db, |pool| sqlx::query_as(

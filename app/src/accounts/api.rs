@@ -44,7 +44,9 @@ pub async fn load_me() -> Result<Option<CurrentUser>, AppError> {
                 crate::moderation::server::open_count(&state.db, &actor).await?
             };
             let children = crate::consent::server::questions(&state.db, &actor).await?;
+            let unread = crate::notify::server::unread_count(&state.db, &actor).await?;
             Ok(Some(CurrentUser {
+                unread,
                 open_reports,
                 has_children: !children.is_empty(),
                 open_consent: children

@@ -23,6 +23,8 @@ pub struct CurrentUser {
     pub has_children: bool,
     /// Consent questions of an open round this guardian has not answered or confirmed.
     pub open_consent: i64,
+    /// Notifications not yet seen in the in-app list.
+    pub unread: i64,
 }
 
 /// An e-mail address, trimmed and lower-cased, with a plausible shape.

@@ -135,17 +135,20 @@ pub async fn add(db: &Db, actor: &Actor, post_id: i64, text: CommentText) -> Res
     if post.processing() || !post.comments_open || !allowed_for_post(db, post_id).await? {
         return Err(AppError::validation("body", "comments_closed"));
     }
-    let (id,): (i64,) = with_db!(db, |pool| {
-        sqlx::query_as(
-        "INSERT INTO comments (post_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
-    )
-    .bind(post_id)
-    .bind(actor.user_id)
-    .bind(text.as_str())
-    .bind(now())
-    .fetch_one(pool)
-    .await
-    })?;
+    let at = now();
+    let id = crate::with_tx!(db, |tx| {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO comments (post_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(post_id)
+        .bind(actor.user_id)
+        .bind(text.as_str())
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
+        crate::announce_in_tx!(tx, crate::notify::server::Event::Comment(id), at);
+        id
+    });
     Ok(id)
 }
 

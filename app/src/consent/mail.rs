@@ -24,6 +24,11 @@ pub async fn render(state: &AppState, job: MailJob) -> Result<Option<Mail>, AppE
     if open_for(db, job.user_id, job.school_id, job.round_id).await? == 0 {
         return Ok(None); // answered meanwhile
     }
+    // Turned off in the notification settings (the banner in Kring keeps asking).
+    let kind = crate::notify::model::Kind::Consent;
+    if !crate::notify::server::wants_email(db, job.user_id, kind).await? {
+        return Ok(None);
+    }
     let who: Option<Recipient> = with_db!(db, |pool| sqlx::query_as(
         "SELECT u.email, u.name, u.locale, s.name AS school FROM users u, schools s \
          WHERE u.id = $1 AND u.active = TRUE AND s.id = $2"
@@ -52,5 +57,6 @@ pub async fn render(state: &AppState, job: MailJob) -> Result<Option<Mail>, AppE
         text: format!("{hello}\n\n{body}\n\n{button}: {link}\n"),
         html: html_body(&subject, &[hello, body], &button, &link),
         subject,
+        unsubscribe: None,
     }))
 }

@@ -3,7 +3,7 @@
 use super::{process, server::variant_key};
 use crate::{
     error::AppError,
-    server::{db::Db, state::AppState},
+    server::{clock::now, db::Db, state::AppState},
     with_db, with_tx,
 };
 
@@ -197,18 +197,22 @@ async fn forget_original(state: &AppState, media_id: i64, key: &str) -> Result<(
     Ok(())
 }
 
-/// Publishes the post of this item once none of its items is still waiting.
+/// Publishes the post of this item once none of its items is still waiting, and queues its
+/// notifications in the same transaction.
 async fn publish_when_done(db: &Db, media_id: i64) -> Result<(), AppError> {
-    with_db!(db, |pool| {
-        sqlx::query(
-        "UPDATE posts SET status = 'published' WHERE status = 'processing' \
-           AND id = (SELECT post_id FROM media WHERE id = $1) \
-           AND NOT EXISTS (SELECT 1 FROM media m WHERE m.post_id = posts.id AND m.status IN ('receiving', 'uploaded'))"
-    )
-    .bind(media_id)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+    with_tx!(db, |tx| {
+        let published: Option<(i64,)> = sqlx::query_as(
+            "UPDATE posts SET status = 'published' WHERE status = 'processing' \
+               AND id = (SELECT post_id FROM media WHERE id = $1) \
+               AND NOT EXISTS (SELECT 1 FROM media m WHERE m.post_id = posts.id AND m.status IN ('receiving', 'uploaded')) \
+             RETURNING id",
+        )
+        .bind(media_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((post_id,)) = published {
+            crate::announce_in_tx!(tx, crate::notify::server::Event::Post(post_id), now());
+        }
+    });
     Ok(())
 }

@@ -100,10 +100,10 @@ pub async fn report(
         .fetch_one(&mut *tx)
         .await?;
         if open == 0 {
-            sqlx::query(
+            let (report_id,): (i64,) = sqlx::query_as(
                 "INSERT INTO reports (school_id, post_id, kind, comment_id, post_author_id, reporter_id, \
                    reason, details, snapshot_author, snapshot_text, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             )
             .bind(t.school_id)
             .bind(post_id)
@@ -116,8 +116,9 @@ pub async fn report(
             .bind(&t.view.author_name)
             .bind(&t.view.text)
             .bind(now())
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
+            crate::announce_in_tx!(tx, crate::notify::server::Event::Report(report_id), now());
         }
     });
     Ok(())

@@ -359,6 +359,9 @@ pub async fn create(
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+        } else {
+            // Stored with the post, so a crash cannot lose the notifications.
+            crate::announce_in_tx!(tx, crate::notify::server::Event::Post(id), at);
         }
         id
     });

@@ -144,25 +144,34 @@ pub async fn session_actor(db: &Db, token: &str) -> Result<Option<Actor>, AppErr
     Ok(Some(actor))
 }
 
+/// Ends a session; the push subscription made in it goes too (logging out of a shared phone
+/// stops its notifications).
 pub async fn end_session(db: &Db, token: &str) -> Result<(), AppError> {
-    with_db!(db, |pool| sqlx::query(
-        "DELETE FROM sessions WHERE id_hash = $1"
-    )
-    .bind(secrets::hash_token(token))
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+    let hash = secrets::hash_token(token);
+    for sql in [
+        "DELETE FROM push_subscriptions WHERE session_hash = $1",
+        "DELETE FROM sessions WHERE id_hash = $1",
+    ] {
+        with_db!(db, |pool| sqlx::query(sql)
+            .bind(&hash)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
     Ok(())
 }
 
 pub async fn end_all_sessions(db: &Db, user_id: i64) -> Result<(), AppError> {
-    with_db!(db, |pool| sqlx::query(
-        "DELETE FROM sessions WHERE user_id = $1"
-    )
-    .bind(user_id)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
+    for sql in [
+        "DELETE FROM push_subscriptions WHERE user_id = $1",
+        "DELETE FROM sessions WHERE user_id = $1",
+    ] {
+        with_db!(db, |pool| sqlx::query(sql)
+            .bind(user_id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
     Ok(())
 }
 

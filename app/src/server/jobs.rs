@@ -8,7 +8,8 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use super::{clock::now, db::Db};
 use crate::{error::AppError, with_db};
 
-const LEASE_SECS: i64 = 300;
+/// How long a claimed job is leased when the settings do not say otherwise.
+pub const LEASE_SECS: i64 = 300;
 const MAX_ATTEMPTS: i64 = 8;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -27,6 +28,12 @@ impl Job {
         })
     }
 }
+
+/// The insert behind `enqueue`, for use inside a transaction (`with_tx!`) so that the job is stored
+/// together with the change that caused it: binds kind, JSON payload, idempotency key, now.
+pub const ENQUEUE_SQL: &str =
+    "INSERT INTO jobs (kind, payload, idempotency_key, run_at, created_at) VALUES ($1, $2, $3, $4, $4) \
+     ON CONFLICT (idempotency_key) DO NOTHING";
 
 /// Enqueues work once per idempotency key: enqueuing the same key again is a no-op.
 pub async fn enqueue<T: Serialize>(
@@ -51,22 +58,53 @@ pub async fn enqueue<T: Serialize>(
     Ok(())
 }
 
-/// Takes the next due job (or one whose lease ran out) and leases it to this runner.
-pub async fn claim(db: &Db) -> Result<Option<Job>, AppError> {
+/// Enqueues many (kind, JSON payload, idempotency key) at once, in one transaction.
+pub async fn enqueue_many(db: &Db, items: &[(&str, String, String)]) -> Result<(), AppError> {
+    if items.is_empty() {
+        return Ok(());
+    }
     let at = now();
-    let job = with_db!(db, |pool| {
-        sqlx::query_as::<_, Job>(
+    crate::with_tx!(db, |tx| {
+        for (kind, payload, key) in items {
+            sqlx::query(
+                "INSERT INTO jobs (kind, payload, idempotency_key, run_at, created_at) VALUES ($1, $2, $3, $4, $4) \
+                 ON CONFLICT (idempotency_key) DO NOTHING",
+            )
+            .bind(kind)
+            .bind(payload)
+            .bind(key)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        }
+    });
+    Ok(())
+}
+
+const DUE: &str =
+    "(status = 'pending' AND run_at <= $1) OR (status = 'running' AND locked_until < $1)";
+
+/// Takes the next due job (or one whose lease ran out) and leases it to this runner for
+/// `lease_secs`. Several runners may claim at once: SQLite serialises the writes, and PostgreSQL
+/// skips rows another runner is claiming.
+pub async fn claim(db: &Db, lease_secs: i64) -> Result<Option<Job>, AppError> {
+    let at = now();
+    let lock = match db {
+        Db::Sqlite(_) => "",
+        Db::Postgres(_) => "FOR UPDATE SKIP LOCKED",
+    };
+    let sql = format!(
         "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $2 \
-         WHERE id = (SELECT id FROM jobs \
-                     WHERE (status = 'pending' AND run_at <= $1) OR (status = 'running' AND locked_until < $1) \
-                     ORDER BY run_at, id LIMIT 1) \
+         WHERE id = (SELECT id FROM jobs WHERE {DUE} ORDER BY run_at, id LIMIT 1 {lock}) \
            AND (status = 'pending' OR locked_until < $1) \
          RETURNING id, kind, payload, attempts"
-    )
-    .bind(at)
-    .bind(at + LEASE_SECS)
-    .fetch_optional(pool)
-    .await
+    );
+    let job = with_db!(db, |pool| {
+        sqlx::query_as::<_, Job>(&sql)
+            .bind(at)
+            .bind(at + lease_secs)
+            .fetch_optional(pool)
+            .await
     })?;
     Ok(job)
 }

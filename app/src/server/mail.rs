@@ -1,7 +1,10 @@
 //! Outgoing e-mail with `lettre`: SMTP when configured, otherwise `.eml` files in the outbox folder
 //! (the demo). Mails are only ever sent from jobs, never inside a request.
 use lettre::{
-    message::{Mailbox, MultiPart},
+    message::{
+        header::{HeaderName, HeaderValue},
+        Mailbox, MultiPart,
+    },
     transport::smtp::authentication::Credentials,
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
@@ -19,6 +22,31 @@ pub struct Mail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// A one-click unsubscribe URL (RFC 8058) for notification mail; `None` for account mail.
+    pub unsubscribe: Option<String>,
+}
+
+/// Why a mail was not sent. `permanent`: the server refused it for good (a bounce); retrying
+/// cannot help. `reason` never contains an address or text: it is stored and shown to admins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailError {
+    pub permanent: bool,
+    pub reason: String,
+}
+
+impl MailError {
+    fn transient(reason: impl Into<String>) -> MailError {
+        MailError {
+            permanent: false,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl From<MailError> for String {
+    fn from(e: MailError) -> String {
+        e.reason
+    }
 }
 
 impl Mailer {
@@ -45,31 +73,43 @@ impl Mailer {
         Ok(Mailer::Smtp(builder.build()))
     }
 
-    pub async fn send(&self, from: &str, mail: Mail) -> Result<(), String> {
+    pub async fn send(&self, from: &str, mail: Mail) -> Result<(), MailError> {
         let from: Mailbox = from
             .parse()
-            .map_err(|_| "KRING_MAIL_FROM is not an address".to_string())?;
-        let to: Mailbox = mail
-            .to
-            .parse()
-            .map_err(|_| "recipient address is invalid".to_string())?;
-        let message = Message::builder()
-            .from(from)
-            .to(to)
-            .subject(mail.subject)
+            .map_err(|_| MailError::transient("KRING_MAIL_FROM is not an address"))?;
+        let to: Mailbox = mail.to.parse().map_err(|_| MailError {
+            permanent: true,
+            reason: "invalid address".into(),
+        })?;
+        let mut builder = Message::builder().from(from).to(to).subject(mail.subject);
+        if let Some(link) = mail.unsubscribe {
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{link}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".into(),
+                ));
+        }
+        let message = builder
             .multipart(MultiPart::alternative_plain_html(mail.text, mail.html))
-            .map_err(|e| format!("cannot build message: {e}"))?;
+            .map_err(|e| MailError::transient(format!("cannot build message: {e}")))?;
         match self {
-            Mailer::Smtp(t) => t
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| format!("smtp: {e}")),
+            Mailer::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| MailError {
+                permanent: e.is_permanent(),
+                // The code only: the server's words may repeat the address.
+                reason: match e.status() {
+                    Some(code) => format!("smtp {code}"),
+                    None => "smtp: no connection".into(),
+                },
+            }),
             Mailer::Outbox(t) => t
                 .send(message)
                 .await
                 .map(|_| ())
-                .map_err(|e| format!("outbox: {e}")),
+                .map_err(|e| MailError::transient(format!("outbox: {e}"))),
         }
     }
 }

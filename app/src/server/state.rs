@@ -32,6 +32,12 @@ pub struct Settings {
     pub storage: StorageConfig,
     /// Debian's ffmpeg for videos; `None` when it cannot be run (videos are then refused).
     pub ffmpeg: Option<PathBuf>,
+    /// When the daily and weekly e-mail summaries go out (foundation-wide).
+    pub digest: crate::notify::digest::Schedule,
+    /// How many jobs run at once (mail and push are mostly waiting on the network).
+    pub job_runners: usize,
+    /// How long a claimed job is leased before another runner may take it over.
+    pub job_lease_secs: i64,
 }
 
 impl Settings {

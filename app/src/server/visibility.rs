@@ -114,3 +114,22 @@ pub fn media_visible(m: &str) -> String {
                OR (ogr.kind = 'school' AND ogr.school_id = op.school_id))))))"
     )
 }
+
+/// The families who may read post `$1` on date `$2`: the other way round of the guardian parts of
+/// `VISIBLE_GROUPS` (children placed in one of the post's class groups this school year, or
+/// attending the school of its school group). Notifications are addressed with it; every message is
+/// checked against `readable_posts` again when it is sent. Use as `... IN (<this>)`.
+pub const GUARDIANS_OF_POST: &str = "\
+SELECT gs.user_id FROM post_groups pg \
+  JOIN placements pl ON pl.group_id = pg.group_id \
+  JOIN school_years sy ON sy.id = pl.school_year_id \
+  JOIN guardianships gs ON gs.pupil_id = pl.pupil_id \
+  WHERE pg.post_id = $1 AND gs.no_access = FALSE AND sy.starts_on <= $2 AND sy.ends_on >= $2 \
+UNION \
+SELECT gs.user_id FROM post_groups pg \
+  JOIN groups g ON g.id = pg.group_id AND g.kind = 'school' \
+  JOIN pupils p ON p.school_id = g.school_id \
+  JOIN placements pl ON pl.pupil_id = p.id \
+  JOIN school_years sy ON sy.id = pl.school_year_id \
+  JOIN guardianships gs ON gs.pupil_id = p.id \
+  WHERE pg.post_id = $1 AND gs.no_access = FALSE AND sy.starts_on <= $2 AND sy.ends_on >= $2";

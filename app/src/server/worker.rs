@@ -19,18 +19,59 @@ use crate::{
 /// How often the media sweep runs (stale drafts, files of deleted posts).
 const SWEEP_SECS: i64 = 900;
 
-/// Runs jobs until the process ends.
-pub async fn run(state: AppState, mailer: Arc<Mailer>) {
+/// What every runner shares.
+pub struct Runner {
+    pub state: AppState,
+    pub mailer: Mailer,
+    /// For Web Push; one client keeps connections to the push services open.
+    pub http: reqwest::Client,
+}
+
+impl Runner {
+    pub fn new(state: AppState, mailer: Mailer) -> Runner {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap_or_default();
+        Runner {
+            state,
+            mailer,
+            http,
+        }
+    }
+}
+
+/// Runs jobs until the process ends: `job_runners` loops claim jobs side by side (sending mail
+/// and push is mostly waiting), and one of them also queues the sweep and the summaries.
+pub async fn run(state: AppState, mailer: Mailer) {
+    let runner = Arc::new(Runner::new(state.clone(), mailer));
+    if let Err(e) = crate::notify::push::ensure_keys(&state.db).await {
+        tracing::error!(error = %e, "could not create the push keys");
+    }
+    for _ in 1..state.settings.job_runners.max(1) {
+        let runner = runner.clone();
+        tokio::spawn(async move { loop_jobs(&runner, false).await });
+    }
+    loop_jobs(&runner, true).await
+}
+
+async fn loop_jobs(runner: &Runner, schedules: bool) {
+    let state = &runner.state;
     let mut swept_at = 0;
     loop {
-        if now() - swept_at >= SWEEP_SECS {
-            swept_at = now();
-            let slot = format!("sweep.{}", swept_at / SWEEP_SECS);
-            if let Err(e) = media::server::queue_purge(&state, &slot).await {
-                tracing::error!(error = %e, "could not queue the media sweep");
+        if schedules {
+            if now() - swept_at >= SWEEP_SECS {
+                swept_at = now();
+                let slot = format!("sweep.{}", swept_at / SWEEP_SECS);
+                if let Err(e) = media::server::queue_purge(state, &slot).await {
+                    tracing::error!(error = %e, "could not queue the media sweep");
+                }
+            }
+            if let Err(e) = crate::notify::digest::schedule(state).await {
+                tracing::error!(error = %e, "could not queue the e-mail summaries");
             }
         }
-        match run_due(&state, &mailer).await {
+        match run_due(runner).await {
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "job runner error"),
         }
@@ -42,11 +83,12 @@ pub async fn run(state: AppState, mailer: Arc<Mailer>) {
 }
 
 /// Runs every job that is due now; returns how many ran.
-pub async fn run_due(state: &AppState, mailer: &Mailer) -> Result<usize, AppError> {
+pub async fn run_due(runner: &Runner) -> Result<usize, AppError> {
+    let state = &runner.state;
     let mut ran = 0;
-    while let Some(job) = jobs::claim(&state.db).await? {
+    while let Some(job) = jobs::claim(&state.db, state.settings.job_lease_secs).await? {
         ran += 1;
-        match handle(state, mailer, &job).await {
+        match handle(runner, &job).await {
             Ok(()) => jobs::complete(&state.db, job.id).await?,
             Err(reason) => {
                 tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, %reason, "job failed");
@@ -57,38 +99,97 @@ pub async fn run_due(state: &AppState, mailer: &Mailer) -> Result<usize, AppErro
     Ok(ran)
 }
 
-async fn handle(state: &AppState, mailer: &Mailer, job: &Job) -> Result<(), String> {
+fn payload<T: serde::de::DeserializeOwned>(job: &Job) -> Result<T, String> {
+    job.payload().map_err(|e| e.to_string())
+}
+
+async fn handle(runner: &Runner, job: &Job) -> Result<(), String> {
+    use crate::notify::{deliver, digest, push, server as notify};
+    let state = &runner.state;
+    let text = |e: AppError| e.to_string();
     match job.kind.as_str() {
         media::server::PROCESS_JOB => {
-            let p: media::server::ProcessJob = job.payload().map_err(|e| e.to_string())?;
+            let p: media::server::ProcessJob = payload(job)?;
             return media::processing::process(state, p.media_id).await;
         }
         media::server::PURGE_JOB => {
-            super::jobs::forget_done(&state.db)
-                .await
-                .map_err(|e| e.to_string())?;
-            return media::sweep::purge(state).await.map_err(|e| e.to_string());
+            super::jobs::forget_done(&state.db).await.map_err(text)?;
+            push::prune(&state.db).await.map_err(text)?;
+            return media::sweep::purge(state).await.map_err(text);
+        }
+        notify::FAN_OUT_JOB => {
+            let event: notify::Event = payload(job)?;
+            notify::fan_out(state, event).await.map_err(text)?;
+            state.jobs_wake.notify_waiters();
+            return Ok(());
+        }
+        notify::PUSH_JOB => {
+            let p: notify::PushJob = payload(job)?;
+            return push::send(state, &runner.http, p.notification_id, p.subscription_id).await;
+        }
+        digest::RUN_JOB => {
+            let run: digest::RunJob = payload(job)?;
+            let queued = digest::run(state, run).await.map_err(text)?;
+            tracing::info!(
+                frequency = run.frequency.as_str(),
+                queued,
+                "e-mail summaries queued"
+            );
+            return Ok(());
         }
         _ => {}
     }
-    let mail = match job.kind.as_str() {
-        "mail.invitation" => {
-            invitation_mail(state, job.payload().map_err(|e| e.to_string())?).await
+    let (mail, user) = match job.kind.as_str() {
+        "mail.invitation" => (invitation_mail(state, payload(job)?).await, None),
+        "mail.password_reset" => (reset_mail(state, payload(job)?).await, None),
+        "mail.linked" => (linked_mail(state, payload(job)?).await, None),
+        crate::consent::server::MAIL_JOB => (
+            crate::consent::mail::render(state, payload(job)?).await,
+            None,
+        ),
+        notify::MAIL_JOB => {
+            let p: notify::MailJob = payload(job)?;
+            let user = notify_owner(state, p.notification_id).await.map_err(text)?;
+            (deliver::item_mail(state, p.notification_id).await, user)
         }
-        "mail.password_reset" => reset_mail(state, job.payload().map_err(|e| e.to_string())?).await,
-        "mail.linked" => linked_mail(state, job.payload().map_err(|e| e.to_string())?).await,
-        crate::consent::server::MAIL_JOB => {
-            crate::consent::mail::render(state, job.payload().map_err(|e| e.to_string())?).await
+        digest::MAIL_JOB => {
+            let p: digest::MailJob = payload(job)?;
+            (deliver::digest_mail(state, p).await, Some(p.user_id))
         }
         other => return Err(format!("unknown job kind {other}")),
+    };
+    let Some(mail) = mail.map_err(text)? else {
+        return Ok(());
+    };
+    match runner.mailer.send(&state.settings.mail_from, mail).await {
+        Ok(()) => {}
+        // Refused for good (a bounce): recorded for the admins, not retried.
+        Err(e) if e.permanent => {
+            if let Some(user) = user {
+                deliver::record_failure(state, user, &job.kind, &e.reason)
+                    .await
+                    .map_err(text)?;
+            }
+            tracing::warn!(job = job.id, reason = %e.reason, "mail refused for good");
+            return Ok(());
+        }
+        Err(e) => return Err(e.reason),
     }
-    .map_err(|e| e.to_string())?;
-    let Some(mail) = mail else { return Ok(()) };
-    mailer.send(&state.settings.mail_from, mail).await?;
     if state.settings.smtp.is_none() {
         tracing::info!(folder = %state.settings.outbox_dir().display(), "mail written to the outbox folder");
     }
     Ok(())
+}
+
+async fn notify_owner(state: &AppState, notification_id: i64) -> Result<Option<i64>, AppError> {
+    let db = &state.db;
+    let row: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT user_id FROM notifications WHERE id = $1"
+    )
+    .bind(notification_id)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(row.map(|(u,)| u))
 }
 
 fn locale(code: &str) -> Locale {
@@ -142,6 +243,7 @@ async fn invitation_mail(state: &AppState, job: InvitationJob) -> Result<Option<
         text: format!("{hello}\n\n{body}\n\n{button}: {link}\n\n{expires}\n"),
         html: html_body(&subject, &[hello, body, expires], &button, &link),
         subject,
+        unsubscribe: None,
     }))
 }
 
@@ -182,6 +284,7 @@ async fn reset_mail(state: &AppState, job: ResetJob) -> Result<Option<Mail>, App
         text: format!("{hello}\n\n{body}\n\n{button}: {link}\n\n{ignore}\n"),
         html: html_body(&subject, &[hello, body, ignore], &button, &link),
         subject,
+        unsubscribe: None,
     }))
 }
 
@@ -210,5 +313,6 @@ async fn linked_mail(state: &AppState, job: LinkedJob) -> Result<Option<Mail>, A
         text: format!("{hello}\n\n{body}\n\n{button}: {link}\n"),
         html: html_body(&subject, &[hello, body], &button, &link),
         subject,
+        unsubscribe: None,
     }))
 }

@@ -12,6 +12,7 @@ enum Icon {
     Manage,
     Account,
     Album,
+    Bell,
 }
 
 fn icon(kind: Icon) -> impl IntoView {
@@ -22,6 +23,7 @@ fn icon(kind: Icon) -> impl IntoView {
         Icon::Manage => "M4 6h16M4 12h16M4 18h10",
         Icon::Account => "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-8 9c0-4 4-6 8-6s8 2 8 6",
         Icon::Album => "M4 5h16v14H4zM4 15l5-5 4 4 3-3 4 4M15 9h.01",
+        Icon::Bell => "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 21h4",
     };
     view! {
         <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -42,6 +44,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 return None;
             };
             let path = location.pathname.get_untracked();
+            let bell_current = path.starts_with("/meldingen");
             let waiting = u.open_reports;
             let item = move |href: &'static str, kind: Icon, label: String| {
                 let current = if href == "/" {
@@ -61,7 +64,19 @@ pub fn Layout(children: Children) -> impl IntoView {
                     </li>
                 }
             };
+            let unread = u.unread;
+            let bell_label = if unread > 0 {
+                t_string!(i18n, notify.bell_unread, count = unread).to_string()
+            } else {
+                t_string!(i18n, notify.title).to_string()
+            };
             Some(view! {
+                <a class="bell" href="/meldingen" aria-label=bell_label aria-current=bell_current.then_some("page")>
+                    {icon(Icon::Bell)}
+                    {(unread > 0).then(|| view! {
+                        <span class="nav-badge" aria-hidden="true">{if unread > 99 { "99+".to_string() } else { unread.to_string() }}</span>
+                    })}
+                </a>
                 <nav class="main-nav" aria-label=t_string!(i18n, nav.label)>
                     <ul>
                         {item("/", Icon::Home, t_string!(i18n, nav.feed).to_string())}

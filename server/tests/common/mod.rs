@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 pub mod consent;
 pub mod images;
+pub mod push;
 pub mod smtp;
 
 use std::{path::PathBuf, sync::Arc};

@@ -16,6 +16,8 @@ pub struct Received {
 #[derive(Clone, Default)]
 pub struct SmtpSink {
     pub mails: Arc<Mutex<Vec<Received>>>,
+    /// Addresses refused for good at RCPT TO (a bounce: "550 no such user").
+    pub reject: Arc<Mutex<Vec<String>>>,
 }
 
 impl SmtpSink {
@@ -26,9 +28,11 @@ impl SmtpSink {
         let port = listener.local_addr().expect("addr").port();
         let sink = SmtpSink::default();
         let mails = sink.mails.clone();
+        let reject = sink.reject.clone();
         tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
                 let mails = mails.clone();
+                let reject = reject.clone();
                 tokio::spawn(async move {
                     let (read, mut write) = socket.into_split();
                     let mut lines = BufReader::new(read).lines();
@@ -40,13 +44,17 @@ impl SmtpSink {
                         {
                             b"250 sink\r\n"
                         } else if upper.starts_with("RCPT TO:") {
-                            to.push(
-                                line[8..]
-                                    .trim()
-                                    .trim_matches(|c| c == '<' || c == '>')
-                                    .to_string(),
-                            );
-                            b"250 OK\r\n"
+                            let address = line[8..]
+                                .trim()
+                                .trim_matches(|c| c == '<' || c == '>')
+                                .to_string();
+                            let refused = reject.lock().is_ok_and(|r| r.contains(&address));
+                            if refused {
+                                b"550 5.1.1 no such user\r\n"
+                            } else {
+                                to.push(address);
+                                b"250 OK\r\n"
+                            }
                         } else if upper.starts_with("DATA") {
                             let _ = write.write_all(b"354 go ahead\r\n").await;
                             let mut raw = String::new();
@@ -78,6 +86,14 @@ impl SmtpSink {
             }
         });
         (sink, port)
+    }
+
+    /// The mails that arrived for `to`.
+    pub fn to(&self, to: &str) -> Vec<Received> {
+        self.all()
+            .into_iter()
+            .filter(|m| m.to.iter().any(|t| t == to))
+            .collect()
     }
 
     pub fn all(&self) -> Vec<Received> {

@@ -201,6 +201,11 @@ pub async fn open_round(
     })?;
     if let Some(round) = current_round(db, school_id).await? {
         mail_waiting(db, school_id, round.id, false).await?;
+        crate::notify::server::announce_in(
+            db,
+            crate::notify::server::Event::ConsentRound(round.id),
+        )
+        .await?;
     }
     Ok(())
 }
