@@ -73,6 +73,9 @@ test("every main page passes axe-core, in dark mode too, and reflows at 320 px",
   await visit(parent.page, testInfo, "/mijn-kind", "album");
   await visit(parent.page, testInfo, "/toestemming", "my consent");
   await visit(parent.page, testInfo, "/account", "settings");
+  await visit(parent.page, testInfo, "/meldingen", "notifications");
+  await visit(parent.page, testInfo, "/meldingen/instellingen", "notification settings");
+  await visit(parent.page, testInfo, "/afmelden?u=1&t=00", "unsubscribe");
 
   const teacher = await signedIn(browser, testInfo, "juf.sanne@regenboog.example");
   await visit(teacher.page, testInfo, "/bericht/nieuw", "composer");

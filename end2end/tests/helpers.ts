@@ -74,3 +74,14 @@ export async function mailedLink(to: string, pathPart: string): Promise<string> 
   }
   throw new Error(`no mail to ${to} with ${pathPart}`);
 }
+
+/** The mails in the demo's outbox to `to` whose text contains `needle` (quoted-printable decoded). */
+export function mailsTo(to: string, needle: string): string[] {
+  const outbox = process.env.KRING_OUTBOX;
+  if (!outbox) throw new Error("KRING_OUTBOX is not set");
+  if (!fs.existsSync(outbox)) return [];
+  return fs
+    .readdirSync(outbox)
+    .map((file) => decodeQuotedPrintable(fs.readFileSync(path.join(outbox, file), "utf8")))
+    .filter((text) => new RegExp(`^To: .*${to.replace(/[.]/g, "\\.")}`, "mi").test(text) && text.includes(needle));
+}

@@ -3,6 +3,7 @@ pub mod config;
 pub mod router;
 pub mod seed;
 pub mod seed_load;
+pub mod summary;
 
 use std::{net::SocketAddr, sync::Arc};
 

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use app::server::{clock::now, db::Db, jobs, mail::Mailer, worker};
 use clap::{Parser, Subcommand};
-use server::{app_state, config::Config, seed, seed_load, serve, spawn_worker};
+use server::{app_state, config::Config, seed, seed_load, serve, spawn_worker, summary};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -39,6 +39,15 @@ enum Command {
         email: String,
         #[arg(long, default_value = "Beheerder")]
         name: String,
+    },
+    /// Send the e-mail summary for the period that ends now (the last week or day) and wait until it
+    /// is out; prints how many were queued, sent and failed, and how long it took. With
+    /// `--queue-only` it only queues the run for a running server to send.
+    SendSummary {
+        #[arg(long, default_value = "weekly")]
+        frequency: String,
+        #[arg(long)]
+        queue_only: bool,
     },
     /// Run the photo pipeline on files and write the sizes to a folder (benchmarks and checks).
     ProcessPhotos {
@@ -118,6 +127,10 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             Ok(())
         }
         Command::CreateAdmin { email, name } => create_admin(&config, db, &email, &name).await,
+        Command::SendSummary {
+            frequency,
+            queue_only,
+        } => summary::send(&config, db, &frequency, queue_only).await,
         Command::ProcessPhotos { .. } => unreachable!("handled before the database is opened"),
         Command::Serve => {
             let state = app_state(&config, db)?;

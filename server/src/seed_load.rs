@@ -29,6 +29,7 @@ pub async fn seed_load(db: &Db, password: &str, size: LoadSize) -> Result<LoadSi
     .await)?;
     if exists.is_none() {
         create(db, password, &size).await?;
+        notify_last_week(db).await?;
     }
     let (posts,): (i64,) = with_db!(db, |pool| sqlx::query_as("SELECT COUNT(*) FROM posts")
         .fetch_one(pool)
@@ -42,6 +43,22 @@ pub async fn seed_load(db: &Db, password: &str, size: LoadSize) -> Result<LoadSi
         posts: posts as usize,
         groups: groups as usize,
     })
+}
+
+/// Writes the notifications of the last week's posts, as publishing them would have done, so the
+/// weekly summary has something to send to every guardian.
+async fn notify_last_week(db: &Db) -> Result<(), AppError> {
+    use app::notify::server::{fan_out, Event};
+    let posts: Vec<(i64,)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT id FROM posts WHERE created_at >= $1 ORDER BY id"
+    )
+    .bind(now() - 7 * 86400)
+    .fetch_all(pool)
+    .await)?;
+    for (id,) in posts {
+        fan_out(db, Event::Post(id)).await?;
+    }
+    Ok(())
 }
 
 const BODIES: &[&str] = &[

@@ -126,6 +126,60 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
         [401, 200, 200, 200, 200, 200, 200],
     ),
     (
+        "notifications",
+        |_, _, _| vec![],
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "notification_prefs",
+        |_, _, _| vec![],
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "save_notification_prefs",
+        // Muting a group one cannot see is ignored (checked in the query), not an error.
+        |f, _, _| {
+            vec![
+                ("frequency", "weekly".into()),
+                ("email[]", "post".into()),
+                ("muted[]", f.group3.to_string()),
+            ]
+        },
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "mail_failures",
+        |_, _, _| vec![],
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "push_key",
+        |_, _, _| vec![],
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "push_subscribe",
+        |_, actor, _| {
+            vec![
+                ("endpoint", format!("https://push.example/device-{actor}")),
+                ("p256dh", "BLn9b-VR0ca83knDNZ32dCHGyjJp-1riX9ZTN40MqV8K_LpQmLqxC_DoHvqvFXO_nGdAB4W9dogZb_sM-uV4JbY".into()),
+                ("auth", "_ordMnz7uTCmrpBTeUV4Bw".into()),
+            ]
+        },
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "push_unsubscribe",
+        |_, actor, _| vec![("endpoint", format!("https://push.example/device-{actor}"))],
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "push_text",
+        // Nobody's notification: the owner-only rule is in tests/notify.rs.
+        |_, _, _| vec![("id", "0".into())],
+        [401, 404, 404, 404, 404, 404, 404],
+    ),
+    (
         "create_post",
         |f, _, _| {
             vec![
@@ -504,6 +558,18 @@ fn pages(f: &Fx) -> Vec<(&'static str, String, [u16; 7])> {
             "/account".into(),
             [302, 200, 200, 200, 200, 200, 200],
         ),
+        (
+            "/meldingen",
+            "/meldingen".into(),
+            [302, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "/meldingen/instellingen",
+            "/meldingen/instellingen".into(),
+            [302, 200, 200, 200, 200, 200, 200],
+        ),
+        // Public: the unsubscribe link works without a session (its signature is checked on POST).
+        ("/afmelden", "/afmelden".into(), [200; 7]),
         (
             "/beheer",
             "/beheer".into(),

@@ -290,6 +290,20 @@ async fn ld02_pr06_push_carries_nothing_personal_and_a_gone_subscription_is_dele
     assert_eq!(count(&app).await, 1);
     assert_eq!(app.call("logout", Some(&cookie), &[]).await.status(), 200);
     assert_eq!(count(&app).await, 0);
+    // A subscription nobody confirmed for 60 days is pruned by the sweep; a fresh one stays.
+    let jansen = app.user_id(JANSEN).await;
+    exec(
+        &app,
+        "UPDATE push_subscriptions SET refreshed_at = $2 WHERE user_id = $1",
+        jansen,
+        app::server::clock::now() - 61 * 86400,
+    )
+    .await;
+    let pruned = app::notify::push::prune(&app.db).await.unwrap();
+    assert_eq!(
+        pruned, 1,
+        "the phone's subscription was not confirmed for 61 days"
+    );
 }
 
 /// Gives Jansen a third child, at the other school (Het Kompas, Groep 4).
@@ -493,6 +507,15 @@ async fn bounces_are_recorded_and_one_click_unsubscribe_works(app: TestApp) {
     assert_eq!(failures, 1);
     let (_, prefs) = call(&app, BAKKER, "notification_prefs", &[]).await;
     assert_eq!(prefs["email_failed"], true, "{prefs}");
+    // The directie of the school and the foundation admin see it; another school's directie does not.
+    let (_, list) = call(&app, DIRECTIE, "mail_failures", &[]).await;
+    assert!(list.to_string().contains("Tom Bakker"), "{list}");
+    let (_, list) = call(&app, "beheer@kring.example", "mail_failures", &[]).await;
+    assert!(list.to_string().contains("Tom Bakker"), "{list}");
+    for other in ["directie@kompas.example", JANSEN] {
+        let (_, list) = call(&app, other, "mail_failures", &[]).await;
+        assert!(!list.to_string().contains("Tom Bakker"), "{other}: {list}");
+    }
     // One-click unsubscribe (RFC 8058), without a session. The header carries the same link as
     // the footer (the sink decodes quoted-printable over the whole message, so read the footer's).
     assert!(mail.text.contains("List-Unsubscribe: <"));

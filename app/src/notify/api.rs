@@ -1,7 +1,7 @@
 //! Notification server functions: thin wrappers over `notify::server` and `notify::push`.
 use leptos::prelude::*;
 
-use super::model::{NotificationList, Prefs, PushText};
+use super::model::{MailFailure, NotificationList, Prefs, PushText};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::ctx;
@@ -107,6 +107,20 @@ pub async fn load_push_text(id: i64) -> Result<PushText, AppError> {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
             super::server::push_text(&state.db, &actor, id).await
+        }
+        .await,
+    )
+}
+
+/// Mail that did not arrive (bounces) among the people the signed-in admin or directie manages.
+#[server(endpoint = "mail_failures")]
+pub async fn mail_failures() -> Result<(Vec<MailFailure>, i64), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            let list = super::server::mail_failures(&state.db, &actor).await?;
+            Ok((list, crate::server::clock::now()))
         }
         .await,
     )

@@ -54,7 +54,7 @@ impl Kind {
 
     /// Kinds a member of staff can get (comments on their posts, reports).
     pub fn for_staff(self) -> bool {
-        matches!(self, Kind::Comment | Kind::Report | Kind::Urgent)
+        matches!(self, Kind::Comment | Kind::Report)
     }
 }
 
@@ -199,6 +199,15 @@ pub struct PushText {
     pub url: String,
 }
 
+/// A mail the SMTP server refused for good (a bounce), as admins see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailFailure {
+    pub name: String,
+    /// "smtp 550" and the like: the code only, never the server's words or the address.
+    pub reason: String,
+    pub created_at: i64,
+}
+
 /// Shortens a text for a list or subject line, on a character boundary.
 pub fn excerpt(text: &str, max: usize) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -241,7 +250,7 @@ mod tests {
             assert_eq!(Kind::parse(k.as_str()), Some(k));
         }
         assert!(!Kind::Report.for_families());
-        assert!(Kind::Report.for_staff() && !Kind::Post.for_staff());
+        assert!(Kind::Report.for_staff() && !Kind::Post.for_staff() && !Kind::Urgent.for_staff());
     }
 
     #[test]

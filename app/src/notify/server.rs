@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    excerpt, Channels, Frequency, Kind, MutableGroup, NewPrefs, Notification, NotificationList,
-    Prefs, PushText,
+    excerpt, Channels, Frequency, Kind, MailFailure, MutableGroup, NewPrefs, Notification,
+    NotificationList, Prefs, PushText,
 };
 use crate::{
     error::AppError,
@@ -128,8 +128,7 @@ pub fn plan(ch: Channels, frequency: Frequency, muted: bool, has_push: bool, urg
 }
 
 /// Runs a fan-out job: writes the notifications, then queues the deliveries.
-pub async fn fan_out(state: &AppState, event: Event) -> Result<(), AppError> {
-    let db = &state.db;
+pub async fn fan_out(db: &Db, event: Event) -> Result<(), AppError> {
     let key = event.key();
     let at = now();
     let (kind, urgent) = match event {
@@ -353,8 +352,9 @@ pub async fn prefs(db: &Db, actor: &Actor) -> Result<Prefs, AppError> {
     .bind(uid)
     .fetch_all(pool)
     .await)?;
-    let channels = kinds_for(db, actor)
-        .await?
+    let kinds = kinds_for(db, actor).await?;
+    let family = kinds.contains(&Kind::Post);
+    let channels = kinds
         .into_iter()
         .map(|kind| {
             chosen
@@ -387,6 +387,8 @@ pub async fn prefs(db: &Db, actor: &Actor) -> Result<Prefs, AppError> {
     .bind(now() - 30 * 86400)
     .fetch_one(pool)
     .await)?;
+    // Muting is about posts, which only families are told about.
+    let groups = if family { groups } else { Vec::new() };
     Ok(Prefs {
         frequency: frequency
             .and_then(|(f,)| Frequency::parse(&f))
@@ -599,6 +601,35 @@ pub async fn mark_post_read(db: &Db, user_id: i64, post_id: i64) -> Result<(), A
     .map(|r| r.rows_affected())
     })?;
     Ok(())
+}
+
+/// Recent bounces of the people this actor manages: all for a foundation admin, the families and
+/// staff of their schools for the directie, nothing for anyone else (the check is in the query).
+pub async fn mail_failures(db: &Db, actor: &Actor) -> Result<Vec<MailFailure>, AppError> {
+    let rows: Vec<(String, String, i64)> = with_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT u.name, f.reason, f.created_at FROM mail_failures f JOIN users u ON u.id = f.user_id \
+         WHERE f.created_at > $2 AND ( \
+           EXISTS (SELECT 1 FROM users a WHERE a.id = $1 AND a.is_admin = TRUE) \
+           OR EXISTS (SELECT 1 FROM staff_roles d WHERE d.user_id = $1 AND d.role = 'directie' AND ( \
+             d.school_id IN (SELECT school_id FROM staff_roles WHERE user_id = f.user_id) \
+             OR d.school_id IN (SELECT p.school_id FROM pupils p JOIN guardianships g ON g.pupil_id = p.id \
+                                WHERE g.user_id = f.user_id)))) \
+         ORDER BY f.created_at DESC LIMIT 50"
+    )
+    .bind(actor.user_id)
+    .bind(now() - 30 * 86400)
+    .fetch_all(pool)
+    .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, reason, created_at)| MailFailure {
+            name,
+            reason,
+            created_at,
+        })
+        .collect())
 }
 
 /// The words of one notification for its own person (the service worker shows them).

@@ -5,14 +5,13 @@ use lettre::{
         header::{HeaderName, HeaderValue},
         Mailbox, MultiPart,
     },
-    transport::smtp::authentication::Credentials,
-    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    AsyncFileTransport, AsyncTransport, Message, Tokio1Executor,
 };
 
-use super::state::Settings;
+use super::{smtp::SmtpPool, state::Settings};
 
 pub enum Mailer {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(SmtpPool),
     Outbox(AsyncFileTransport<Tokio1Executor>),
 }
 
@@ -35,7 +34,7 @@ pub struct MailError {
 }
 
 impl MailError {
-    fn transient(reason: impl Into<String>) -> MailError {
+    pub fn transient(reason: impl Into<String>) -> MailError {
         MailError {
             permanent: false,
             reason: reason.into(),
@@ -58,19 +57,7 @@ impl Mailer {
                 settings.outbox_dir(),
             )));
         };
-        let builder = match smtp.tls.as_str() {
-            "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
-            "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
-                .map_err(|e| format!("KRING_SMTP_HOST: {e}"))?,
-            _ => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
-                .map_err(|e| format!("KRING_SMTP_HOST: {e}"))?,
-        };
-        let builder = builder.port(smtp.port);
-        let builder = match (&smtp.username, &smtp.password) {
-            (Some(u), Some(p)) => builder.credentials(Credentials::new(u.clone(), p.clone())),
-            _ => builder,
-        };
-        Ok(Mailer::Smtp(builder.build()))
+        Ok(Mailer::Smtp(SmtpPool::new(smtp.clone())))
     }
 
     pub async fn send(&self, from: &str, mail: Mail) -> Result<(), MailError> {
@@ -97,14 +84,7 @@ impl Mailer {
             .multipart(MultiPart::alternative_plain_html(mail.text, mail.html))
             .map_err(|e| MailError::transient(format!("cannot build message: {e}")))?;
         match self {
-            Mailer::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| MailError {
-                permanent: e.is_permanent(),
-                // The code only: the server's words may repeat the address.
-                reason: match e.status() {
-                    Some(code) => format!("smtp {code}"),
-                    None => "smtp: no connection".into(),
-                },
-            }),
+            Mailer::Smtp(pool) => pool.send(message.envelope(), &message.formatted()).await,
             Mailer::Outbox(t) => t
                 .send(message)
                 .await

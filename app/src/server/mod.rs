@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod mail;
 pub mod pwa;
 pub mod secrets;
+pub mod smtp;
 pub mod state;
 pub mod storage;
 pub mod throttle;

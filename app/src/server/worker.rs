@@ -119,7 +119,7 @@ async fn handle(runner: &Runner, job: &Job) -> Result<(), String> {
         }
         notify::FAN_OUT_JOB => {
             let event: notify::Event = payload(job)?;
-            notify::fan_out(state, event).await.map_err(text)?;
+            notify::fan_out(&state.db, event).await.map_err(text)?;
             state.jobs_wake.notify_waiters();
             return Ok(());
         }

@@ -73,7 +73,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             Some(view! {
                 <a class="bell" href="/meldingen" aria-label=bell_label aria-current=bell_current.then_some("page")>
                     {icon(Icon::Bell)}
-                    {(unread > 0).then(|| view! {
+                    // On the list itself everything is being marked read.
+                    {(unread > 0 && !bell_current).then(|| view! {
                         <span class="nav-badge" aria-hidden="true">{if unread > 99 { "99+".to_string() } else { unread.to_string() }}</span>
                     })}
                 </a>

@@ -59,11 +59,11 @@ macro_rules! db_tests {
     };
 }
 
-fn unique() -> String {
+pub fn unique() -> String {
     app::server::secrets::new_token()[..16].to_string()
 }
 
-async fn database(backend: Backend, dir: &std::path::Path) -> String {
+pub async fn database(backend: Backend, dir: &std::path::Path) -> String {
     match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.join("kring.db").display()),
         Backend::Postgres => {

@@ -34,6 +34,11 @@ pub fn AccountPage() -> impl IntoView {
                         <a class="button" href="/toestemming">{t!(i18n, consent.manage_link)}</a>
                     </section>
                 })}
+                <section class="card">
+                    <h2>{t!(i18n, notify.title)}</h2>
+                    <p class="muted">{t!(i18n, notify.account_intro)}</p>
+                    <a class="button" href="/meldingen/instellingen">{t!(i18n, notify.settings_link)}</a>
+                </section>
                 <crate::ui::pwa::InstallHint/>
                 <section class="card">
                     <h2>{t!(i18n, account.language)}</h2>

@@ -15,12 +15,18 @@ pub fn AdminHome() -> impl IntoView {
     let create = ServerAction::<CreateSchool>::new();
     let data = Resource::new(
         || (),
-        |_| async { Ok::<_, AppError>((load_me().await?, schools().await?)) },
+        |_| async {
+            Ok::<_, AppError>((
+                load_me().await?,
+                schools().await?,
+                crate::notify::api::mail_failures().await?,
+            ))
+        },
     );
     let body = move || {
         Suspend::new(async move {
             match data.await {
-                Ok((Some(user), list)) if user.can_manage => view! {
+                Ok((Some(user), list, (failures, now))) if user.can_manage => view! {
                     <section class="card">
                         <h2>{t!(i18n, moderation.title)}</h2>
                         <p class="actions">
@@ -39,6 +45,20 @@ pub fn AdminHome() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     </section>
+                    {(!failures.is_empty()).then(|| view! {
+                        <section class="card">
+                            <h2>{t!(i18n, notify.failures_title)}</h2>
+                            <p class="muted">{t!(i18n, notify.failures_help)}</p>
+                            <ul class="list">
+                                {failures.into_iter().map(|f| view! {
+                                    <li>
+                                        <span>{f.name}</span>
+                                        <span class="muted small">{format!("{} · {}", f.reason, crate::ui::time::ago(i18n, now, f.created_at))}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
                     {user.is_admin.then(|| view! {
                         <section class="card">
                             <h2>{t!(i18n, admin.new_school)}</h2>
@@ -52,7 +72,7 @@ pub fn AdminHome() -> impl IntoView {
                     })}
                 }
                 .into_any(),
-                Ok((None, _)) => page_error(AppError::Unauthorized),
+                Ok((None, _, _)) => page_error(AppError::Unauthorized),
                 Ok(_) => page_error(AppError::NotFound),
                 Err(e) => page_error(e),
             }

@@ -41,7 +41,7 @@ pub fn NotificationSettingsPage() -> impl IntoView {
                 {p.email_failed.then(|| view! { <p class="notice error" role="alert">{t!(i18n, notify.email_failed)}</p> })}
                 <section class="card push-card">
                     <h2>{t!(i18n, notify.push_title)}</h2>
-                    <p class="muted" data-push-state="off">{t!(i18n, notify.push_off_help)}</p>
+                    <p class="muted" data-push-state="off" hidden>{t!(i18n, notify.push_off_help)}</p>
                     <p class="muted" data-push-state="on" hidden>{t!(i18n, notify.push_on_help)}</p>
                     <p class="muted" data-push-state="denied" hidden>{t!(i18n, notify.push_denied)}</p>
                     <p class="muted" data-push-state="unsupported">{t!(i18n, notify.push_unsupported)}</p>
@@ -49,7 +49,9 @@ pub fn NotificationSettingsPage() -> impl IntoView {
                         <button type="button" class="primary" id="push-on" hidden>{t!(i18n, notify.push_on)}</button>
                         <button type="button" id="push-off" hidden>{t!(i18n, notify.push_off)}</button>
                     </div>
-                    <p class="muted small">{t!(i18n, notify.push_devices, count = p.push_devices)}</p>
+                    {(p.push_devices > 0).then(|| view! {
+                        <p class="muted small">{t!(i18n, notify.push_devices, count = p.push_devices)}</p>
+                    })}
                 </section>
                 <FormError result=save.value()/>
                 <ActionForm action=save>
