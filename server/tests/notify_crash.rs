@@ -39,15 +39,14 @@ impl Kring {
 }
 
 async fn open_jobs(db: &app::server::db::Db) -> i64 {
-    let (n,): (i64,) =
-        app::with_db!(db, |pool| {
-            sqlx::query_as(
+    let (n,): (i64,) = app::with_db!(db, |pool| {
+        sqlx::query_as(
         "SELECT COUNT(*) FROM jobs WHERE kind LIKE 'digest.%' AND status IN ('pending', 'running')"
     )
     .fetch_one(pool)
     .await
-        })
-        .unwrap();
+    })
+    .unwrap();
     n
 }
 
