@@ -147,11 +147,14 @@ pub async fn schedule(state: &AppState) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Queues one summary run (idempotent per slot).
+/// Queues one summary run (idempotent per slot). The runner is woken only for a new run: the
+/// scheduler asks again on every turn for hours after a slot, and waking it each time would keep
+/// it spinning.
 pub async fn queue_run(state: &AppState, run: RunJob) -> Result<(), AppError> {
     let key = format!("digest.run.{}.{}", run.frequency.as_str(), run.to);
-    jobs::enqueue(&state.db, RUN_JOB, &run, &key).await?;
-    state.jobs_wake.notify_one();
+    if jobs::enqueue_new(&state.db, RUN_JOB, &run, &key).await? {
+        state.jobs_wake.notify_one();
+    }
     Ok(())
 }
 

@@ -67,6 +67,8 @@ pub async fn create_post(post: PostForm) -> Result<i64, AppError> {
             let post = super::model::NewPost::parse(post)?;
             let id = super::server::create(&state.db, &actor, post, &state.settings.media_limits)
                 .await?;
+            // Its notifications were queued with it.
+            state.jobs_wake.notify_one();
             leptos_axum::redirect(&format!("/bericht/{id}"));
             Ok(id)
         }

@@ -92,7 +92,10 @@ pub async fn create(
         Err(e) => Err(e),
     };
     match created {
-        Ok(id) => Redirect::to(&format!("/bericht/{id}")).into_response(),
+        Ok(id) => {
+            state.jobs_wake.notify_one();
+            Redirect::to(&format!("/bericht/{id}")).into_response()
+        }
         Err(AppError::Validation { message, .. }) => back(&message),
         Err(AppError::Forbidden) => back("media_not_allowed"),
         Err(_) => back("media_failed"),

@@ -42,20 +42,29 @@ pub async fn enqueue<T: Serialize>(
     payload: &T,
     key: &str,
 ) -> Result<(), AppError> {
+    enqueue_new(db, kind, payload, key).await.map(|_| ())
+}
+
+/// Like `enqueue`; answers whether the job is new (false: the key was queued before).
+pub async fn enqueue_new<T: Serialize>(
+    db: &Db,
+    kind: &str,
+    payload: &T,
+    key: &str,
+) -> Result<bool, AppError> {
     let payload = serde_json::to_string(payload).map_err(|_| AppError::Internal)?;
     let at = now();
-    with_db!(db, |pool| {
-        sqlx::query(
-        "INSERT INTO jobs (kind, payload, idempotency_key, run_at, created_at) VALUES ($1, $2, $3, $4, $4) \
-         ON CONFLICT (idempotency_key) DO NOTHING"
-    )
-    .bind(kind)
-    .bind(payload)
-    .bind(key)
-    .bind(at)
-    .execute(pool).await.map(|r| r.rows_affected())
+    let inserted = with_db!(db, |pool| {
+        sqlx::query(ENQUEUE_SQL)
+            .bind(kind)
+            .bind(payload)
+            .bind(key)
+            .bind(at)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
     })?;
-    Ok(())
+    Ok(inserted > 0)
 }
 
 /// Enqueues many (kind, JSON payload, idempotency key) at once, in one transaction.
