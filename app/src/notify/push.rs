@@ -19,8 +19,9 @@ const VAPID_KEY: &str = "vapid_private";
 const UNSUBSCRIBE_KEY: &str = "unsubscribe_secret";
 /// Subscriptions a browser has not confirmed for this long are dropped.
 pub const STALE_SECS: i64 = 60 * 86400;
-/// How long a push service keeps an undelivered message.
-const TTL_SECS: u64 = 24 * 3600;
+/// How long a push service keeps an undelivered message; also the VAPID token's lifetime, which
+/// push services want below 24 hours.
+const TTL_SECS: u64 = 12 * 3600;
 
 /// A server key, made and stored the first time it is asked for (two servers starting at once
 /// agree on one: the insert is idempotent and both read the stored value).
