@@ -28,6 +28,7 @@ pub fn NotificationSettingsPage() -> impl IntoView {
             };
             let saved = query.read_untracked().get("opgeslagen").is_some();
             let current = p.frequency;
+            let channels = p.channels.clone();
             let freq = move |f: Frequency, label: String, hint: String| {
                 view! {
                     <label class="choice">
@@ -58,6 +59,10 @@ pub fn NotificationSettingsPage() -> impl IntoView {
                     <section class="card">
                         <h2>{t!(i18n, notify.what_title)}</h2>
                         <p class="muted">{t!(i18n, notify.what_help)}</p>
+                        {if p.channels.is_empty() {
+                            view! { <p class="muted">{t!(i18n, notify.nothing_to_set)}</p> }.into_any()
+                        } else {
+                            view! {
                         <table class="prefs">
                             <thead>
                                 <tr>
@@ -67,7 +72,7 @@ pub fn NotificationSettingsPage() -> impl IntoView {
                                 </tr>
                             </thead>
                             <tbody>
-                                {p.channels.iter().map(|c| {
+                                {channels.iter().map(|c| {
                                     let name = kind_name(i18n, c.kind);
                                     let push_label = format!("{name}: {}", t_string!(i18n, notify.col_push));
                                     let email_label = format!("{name}: {}", t_string!(i18n, notify.col_email));
@@ -86,6 +91,8 @@ pub fn NotificationSettingsPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                            }.into_any()
+                        }}
                     </section>
                     <section class="card">
                         <fieldset>
