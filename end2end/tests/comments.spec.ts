@@ -73,7 +73,7 @@ test("families comment, the teacher removes a comment, a report reaches the dire
   // The directie sees it in the queue, with the snapshot and who reported it, and keeps the post with a note.
   const directie = await signedIn(browser, testInfo, "directie@regenboog.example");
   await open(directie.page, testInfo, "/beheer");
-  await directie.page.getByRole("link", { name: "Meldingen" }).click();
+  await directie.page.getByRole("link", { name: "Gemelde berichten bekijken" }).click();
   await expect(directie.page).toHaveURL(/\/moderatie$/);
   await ready(directie.page, testInfo);
   const report = directie.page.locator("article.report", { hasText: message });
