@@ -75,11 +75,10 @@ impl Schedule {
     /// The most recent slot of `frequency` at or before `at` (Unix seconds). A time that does not
     /// exist on a day (the spring DST gap) moves an hour later.
     pub fn last_slot(&self, frequency: Frequency, at: i64) -> i64 {
-        let local = self
-            .tz
-            .timestamp_opt(at, 0)
-            .single()
-            .unwrap_or_else(|| self.tz.timestamp_opt(0, 0).unwrap());
+        // A timestamp outside chrono's range has no slot: "now" then stands for it.
+        let Some(local) = self.tz.timestamp_opt(at, 0).single() else {
+            return at;
+        };
         let time = match frequency {
             Frequency::Weekly => self.weekly_at,
             _ => self.daily_at,
