@@ -26,7 +26,7 @@ pub async fn render(state: &AppState, job: MailJob) -> Result<Option<Mail>, AppE
     }
     // Turned off in the notification settings (the banner in Kring keeps asking).
     let kind = crate::notify::model::Kind::Consent;
-    if !crate::notify::server::wants_email(db, job.user_id, kind).await? {
+    if !crate::notify::prefs::wants_email(db, job.user_id, kind).await? {
         return Ok(None);
     }
     let who: Option<Recipient> = with_db!(db, |pool| sqlx::query_as(

@@ -27,7 +27,7 @@ pub async fn load_prefs() -> Result<Prefs, AppError> {
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            super::server::prefs(&state.db, &actor).await
+            super::prefs::prefs(&state.db, &actor).await
         }
         .await,
     )
@@ -47,7 +47,7 @@ pub async fn save_prefs(
             let actor = ctx::actor().await?;
             let prefs = super::model::NewPrefs::parse(&frequency, &push, &email, muted)
                 .ok_or_else(|| AppError::validation("form", "invalid_form"))?;
-            super::server::save_prefs(&state.db, &actor, &prefs).await?;
+            super::prefs::save_prefs(&state.db, &actor, &prefs).await?;
             leptos_axum::redirect("/meldingen/instellingen?opgeslagen=1");
             Ok(())
         }

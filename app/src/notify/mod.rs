@@ -9,6 +9,8 @@ pub mod digest;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod prefs;
+#[cfg(feature = "ssr")]
 pub mod push;
 #[cfg(feature = "ssr")]
 pub mod routes;

@@ -35,7 +35,7 @@ pub async fn unsubscribe(
             Redirect::to("/afmelden?fout=1").into_response()
         };
     }
-    if let Err(e) = super::server::email_off(&state.db, link.u).await {
+    if let Err(e) = super::prefs::email_off(&state.db, link.u).await {
         tracing::error!(error = %e, "could not turn e-mail off");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
