@@ -20,6 +20,7 @@ use crate::{
     },
     i18n::*,
     moderation::pages::{queue::QueuePage, report::ReportPage},
+    newsletters::pages::{NewsletterFormPage, NewslettersPage},
     notify::pages::{NotificationSettingsPage, NotificationsPage, UnsubscribePage},
     posts::pages::{
         compose::ComposePage, edit::EditPage, feed::FeedPage, group::GroupPage, groups::GroupsPage,
@@ -75,6 +76,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/bericht/:id/bewerken") view=EditPage ssr=SsrMode::Async/>
                         <Route path=path!("/bericht/:id/melden") view=ReportPage ssr=SsrMode::Async/>
                         <Route path=path!("/bericht/:id/kinderen") view=PhotoTagsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/nieuwsbrieven") view=NewslettersPage ssr=SsrMode::Async/>
+                        <Route path=path!("/nieuwsbrief/nieuw") view=NewsletterFormPage ssr=SsrMode::Async/>
+                        <Route path=path!("/nieuwsbrief/:id/bewerken") view=NewsletterFormPage ssr=SsrMode::Async/>
                         <Route path=path!("/moderatie") view=QueuePage ssr=SsrMode::Async/>
                         <Route path=path!("/toestemming") view=MyConsentPage ssr=SsrMode::Async/>
                         <Route path=path!("/mijn-kind") view=AlbumPage ssr=SsrMode::Async/>

@@ -54,6 +54,13 @@ pub fn build(state: AppState) -> Router {
         .route("/sw.js", get(app::server::pwa::service_worker))
         .route("/album/{pupil}/{file}", get(album_zip::download))
         .route("/afmelden", post(app::notify::routes::unsubscribe))
+        .route("/bijlage/{uid}", get(app::newsletters::routes::serve))
+        .route(
+            "/nieuwsbrief/opslaan",
+            post(app::newsletters::routes::save).layer(DefaultBodyLimit::max(
+                (limits.post_bytes + 1024 * 1024) as usize,
+            )),
+        )
         .route(
             "/bericht/nieuw",
             post(app::posts::form_post::create).layer(DefaultBodyLimit::max(

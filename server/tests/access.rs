@@ -35,6 +35,9 @@ struct Fx {
     photos: i64,
     /// A consent answer that counts already (confirming it is refused).
     answer: i64,
+    /// Two newsletter drafts by the directie of school A: one to open, one to send.
+    newsletter: i64,
+    newsletter_to_send: i64,
 }
 
 type Body = fn(&Fx, usize, i64) -> Vec<(&'static str, String)>;
@@ -178,6 +181,27 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
         // Nobody's notification: the owner-only rule is in tests/notify.rs.
         |_, _, _| vec![("id", "0".into())],
         [401, 404, 404, 404, 404, 404, 404],
+    ),
+    (
+        "newsletters",
+        |_, _, _| vec![],
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "newsletter_form",
+        |f, _, _| vec![("id", f.newsletter.to_string())],
+        [401, 403, 403, 403, 200, 404, 403],
+    ),
+    (
+        // Only its author may send a draft: to everyone else it does not exist.
+        "send_newsletter",
+        |f, _, _| vec![("post_id", f.newsletter_to_send.to_string())],
+        [401, 404, 404, 404, 200, 404, 404],
+    ),
+    (
+        "unschedule_newsletter",
+        |f, _, _| vec![("post_id", f.newsletter.to_string())],
+        [401, 404, 404, 404, 200, 404, 404],
     ),
     (
         "create_post",
@@ -507,6 +531,21 @@ fn pages(f: &Fx) -> Vec<(&'static str, String, [u16; 7])> {
             [302, 200, 404, 200, 200, 404, 404],
         ),
         (
+            "/nieuwsbrieven",
+            "/nieuwsbrieven".into(),
+            [302, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "/nieuwsbrief/nieuw",
+            "/nieuwsbrief/nieuw".into(),
+            [302, 403, 403, 403, 200, 200, 403],
+        ),
+        (
+            "/nieuwsbrief/{id}/bewerken",
+            format!("/nieuwsbrief/{}/bewerken", f.newsletter),
+            [302, 403, 403, 403, 200, 404, 403],
+        ),
+        (
             "/toestemming",
             "/toestemming".into(),
             [302, 200, 200, 200, 200, 200, 200],
@@ -623,7 +662,34 @@ async fn fixture(app: &TestApp) -> Fx {
     let answer = app
         .id_of("SELECT MAX(id) FROM consent_answers WHERE $1 <> ''", "x")
         .await;
+    let school_group = app
+        .id_of(
+            "SELECT g.id FROM groups g JOIN schools s ON s.id = g.school_id WHERE g.kind = 'school' AND s.name = $1",
+            "OBS De Regenboog",
+        )
+        .await;
+    let mut drafts = Vec::new();
+    for title in ["Nieuwsbrief", "Nieuwsbrief om te versturen"] {
+        let form = app::newsletters::model::DraftForm {
+            group_id: school_group,
+            title: title.into(),
+            ..Default::default()
+        };
+        let id = app::newsletters::server::save(
+            &app.db,
+            &directie,
+            &form,
+            &[],
+            &[],
+            &Default::default(),
+        )
+        .await
+        .expect("newsletter draft");
+        drafts.push(id);
+    }
     Fx {
+        newsletter: drafts[0],
+        newsletter_to_send: drafts[1],
         photos_field: Box::leak(format!("answers[p{photos}]").into_boxed_str()),
         photos,
         answer,

@@ -202,7 +202,7 @@ async fn forget_original(state: &AppState, media_id: i64, key: &str) -> Result<(
 async fn publish_when_done(db: &Db, media_id: i64) -> Result<(), AppError> {
     with_tx!(db, |tx| {
         let published: Option<(i64,)> = sqlx::query_as(
-            "UPDATE posts SET status = 'published' WHERE status = 'processing' \
+            "UPDATE posts SET status = 'published' WHERE status = 'processing' AND draft_state IS NULL \
                AND id = (SELECT post_id FROM media WHERE id = $1) \
                AND NOT EXISTS (SELECT 1 FROM media m WHERE m.post_id = posts.id AND m.status IN ('receiving', 'uploaded')) \
              RETURNING id",

@@ -132,17 +132,17 @@ pub async fn fan_out(db: &Db, event: Event) -> Result<(), AppError> {
     let at = now();
     let (kind, urgent) = match event {
         Event::Post(id) => {
-            let row: Option<(bool, String, i64)> = with_db!(db, |pool| sqlx::query_as(
+            let row: Option<(bool, String, i64, String)> = with_db!(db, |pool| sqlx::query_as(
                 "SELECT p.urgent, p.status, \
                    (SELECT COUNT(*) FROM post_groups pg JOIN groups g ON g.id = pg.group_id \
-                    WHERE pg.post_id = p.id AND g.kind = 'school') \
+                    WHERE pg.post_id = p.id AND g.kind = 'school'), p.kind \
                  FROM posts p WHERE p.id = $1"
             )
             .bind(id)
             .fetch_optional(pool)
             .await)?;
             // Removed meanwhile, or not published yet (its publication announces it again).
-            let Some((urgent, status, school_wide)) = row else {
+            let Some((urgent, status, school_wide, post_kind)) = row else {
                 return Ok(());
             };
             if status != "published" {
@@ -150,6 +150,8 @@ pub async fn fan_out(db: &Db, event: Event) -> Result<(), AppError> {
             }
             let kind = if urgent {
                 Kind::Urgent
+            } else if post_kind == "newsletter" {
+                Kind::Newsletter
             } else if school_wide > 0 {
                 Kind::SchoolPost
             } else {
@@ -490,6 +492,7 @@ pub async fn push_text(db: &Db, actor: &Actor, id: i64) -> Result<PushText, AppE
         Kind::Comment => td_string!(l, notify.push_comment, name = &n.author).to_string(),
         Kind::Report => td_string!(l, notify.push_report).to_string(),
         Kind::Consent => td_string!(l, notify.push_consent).to_string(),
+        Kind::Newsletter => td_string!(l, notify.push_newsletter, group = &n.group).to_string(),
         _ => td_string!(l, notify.push_post, group = &n.group).to_string(),
     };
     Ok(PushText {

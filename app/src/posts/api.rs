@@ -38,7 +38,10 @@ pub async fn get_post(post_id: i64) -> Result<(PostView, i64), AppError> {
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            let post = super::server::get(&state.db, &actor, post_id).await?;
+            let mut post = super::server::get(&state.db, &actor, post_id).await?;
+            post.publish_at_text = post
+                .publish_at
+                .map(|at| crate::newsletters::server::local_time(state.settings.digest.tz, at));
             super::receipts::mark_seen(&state.db, &actor, post_id).await?;
             Ok((post, crate::server::clock::now()))
         }

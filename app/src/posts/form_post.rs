@@ -17,7 +17,8 @@ use crate::{
 /// Text fields are small; a field larger than this is refused rather than read into memory.
 const FIELD_MAX: usize = BODY_MAX * 4 + TITLE_MAX * 4;
 
-async fn text(mut field: Field<'_>) -> Option<String> {
+/// A text field of a multipart form, refused (None) when too large or not UTF-8.
+pub(crate) async fn text(mut field: Field<'_>) -> Option<String> {
     let mut bytes = Vec::new();
     while let Ok(Some(chunk)) = field.chunk().await {
         bytes.extend_from_slice(&chunk);

@@ -1,4 +1,4 @@
-//! Post bodies: a small markdown subset (paragraphs, bold, italics, lists, links) rendered to HTML and
+//! Post bodies: a small markdown subset (paragraphs, bold, italics, lists, links, section headings) rendered to HTML and
 //! then cleaned by `ammonia` with an allow-list, so no user text reaches the page as raw HTML (XS-01).
 use std::collections::HashSet;
 
@@ -25,6 +25,9 @@ fn sanitize(html: &str) -> String {
         "a",
         "del",
         "blockquote",
+        // A newsletter's sections ("## Agenda").
+        "h2",
+        "h3",
     ]
     .into_iter()
     .collect();

@@ -36,6 +36,10 @@ pub struct PostView {
     pub comments_open: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// "post", or "newsletter" for a composed newsletter (nieuwsbrief).
+    pub kind: String,
+    /// When a scheduled newsletter goes out.
+    pub publish_at: Option<i64>,
     /// Sanitised HTML made from `body` on the server (XS-01).
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub body_html: String,
@@ -53,11 +57,26 @@ pub struct PostView {
     /// processed (refusal keys); they are left out of the post.
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub failed_media: Vec<String>,
+    /// When a scheduled newsletter goes out, in the foundation's time zone ("27-11-2026 16:00").
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub publish_at_text: Option<String>,
+    /// A newsletter's PDFs.
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub attachments: Vec<crate::newsletters::model::Attachment>,
 }
 
 impl PostView {
     pub fn processing(&self) -> bool {
         self.status == "processing"
+    }
+
+    pub fn is_newsletter(&self) -> bool {
+        self.kind == "newsletter"
+    }
+
+    /// A newsletter not sent yet: a draft or a scheduled one (only its author sees it).
+    pub fn unsent(&self) -> bool {
+        self.status == "draft" || self.status == "scheduled"
     }
 }
 

@@ -19,14 +19,14 @@ use crate::{
 
 const POST_COLUMNS: &str =
     "p.id, p.school_id, p.author_id, u.name AS author_name, p.title, p.body, \
-     p.urgent, p.pinned, p.status, p.comments_open, p.created_at, p.updated_at";
+     p.urgent, p.pinned, COALESCE(p.draft_state, p.status) AS status, p.comments_open, p.created_at, p.updated_at, p.kind, p.publish_at";
 
 /// The feed of every group the actor may see, newest first.
 pub async fn feed(db: &Db, actor: &Actor, cursor: Cursor) -> Result<FeedPage, AppError> {
     let readable = readable_posts();
     let sql = format!(
         "SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id \
-         WHERE p.id IN ({readable}) \
+         WHERE p.id IN ({readable}) AND p.draft_state IS NULL \
            AND (p.created_at < $3 OR (p.created_at = $3 AND p.id < $4)) \
          ORDER BY p.created_at DESC, p.id DESC LIMIT $5"
     );
@@ -64,7 +64,7 @@ pub async fn group_feed(
         "SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id \
          WHERE p.id IN (SELECT pg.post_id FROM post_groups pg WHERE pg.group_id = $1) \
            AND p.pinned = $2 AND (p.created_at < $3 OR (p.created_at = $3 AND p.id < $4)) \
-           AND (p.status = 'published' OR p.author_id = $6) \
+           AND (p.status = 'published' OR p.author_id = $6) AND p.draft_state IS NULL \
          ORDER BY p.created_at DESC, p.id DESC LIMIT $5"
     );
     let fetch = |pinned: bool, cursor: Cursor, limit: i64| {
@@ -140,6 +140,13 @@ async fn decorate(db: &Db, actor: &Actor, posts: &mut [&mut PostView]) -> Result
     let media = crate::media::server::of_posts(db, actor, &ids).await?;
     let comment_counts = crate::comments::server::counts(db, &ids).await?;
     let failures = crate::media::server::failures_of_posts(db, &ids).await?;
+    // Only newsletters have attachments: a page of ordinary posts pays no query for them.
+    let newsletters: Vec<i64> = posts
+        .iter()
+        .filter(|p| p.is_newsletter())
+        .map(|p| p.id)
+        .collect();
+    let attachments = crate::newsletters::server::attachments_of(db, &newsletters).await?;
     for post in posts.iter_mut() {
         post.comment_count = comment_counts
             .iter()
@@ -151,6 +158,11 @@ async fn decorate(db: &Db, actor: &Actor, posts: &mut [&mut PostView]) -> Result
             .cloned()
             .collect();
         post.body_html = markup::render(&post.body);
+        post.attachments = attachments
+            .iter()
+            .filter(|a| a.post_id == post.id)
+            .cloned()
+            .collect();
         post.can_edit = post.author_id == actor.user_id || actor.is_directie_of(post.school_id);
         if post.can_edit {
             post.failed_media = failures
@@ -451,6 +463,10 @@ pub async fn delete(
         .execute(&mut *tx)
         .await?;
         sqlx::query("UPDATE media SET status = 'discarded' WHERE post_id = $1")
+            .bind(post_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(crate::newsletters::server::DETACH_ALL)
             .bind(post_id)
             .execute(&mut *tx)
             .await?;

@@ -48,7 +48,8 @@ SELECT g.id FROM groups g JOIN staff_roles sr ON sr.school_id = g.school_id \
   WHERE sr.user_id = $1 AND sr.role = 'directie'";
 
 /// Post ids that user `$1` may read on date `$2`: published posts in a visible group, plus the user's
-/// own posts while their photos are still being processed (families see nothing of those).
+/// own posts while their photos are still being processed and their unsent newsletters (both have
+/// the status "processing"; families see nothing of those).
 /// Use as `... IN (<this>)`.
 pub fn readable_posts() -> String {
     format!(

@@ -115,7 +115,13 @@ async fn handle(runner: &Runner, job: &Job) -> Result<(), String> {
         media::server::PURGE_JOB => {
             super::jobs::forget_done(&state.db).await.map_err(text)?;
             push::prune(&state.db).await.map_err(text)?;
+            crate::newsletters::server::purge(state)
+                .await
+                .map_err(text)?;
             return media::sweep::purge(state).await.map_err(text);
+        }
+        crate::newsletters::server::PUBLISH_JOB => {
+            return crate::newsletters::server::run_publish(state, job).await;
         }
         notify::FAN_OUT_JOB => {
             let event: notify::Event = payload(job)?;

@@ -58,6 +58,9 @@ pub fn error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> Str
             "media_tags_required" => t_string!(i18n, errors.media_tags_required).into(),
             "consent_not_pending" => t_string!(i18n, errors.consent_not_pending).into(),
             "consent_no_round" => t_string!(i18n, errors.consent_no_round).into(),
+            key if key.starts_with("newsletter_") => {
+                crate::newsletters::pages::error_text(i18n, key)
+            }
             key if key.starts_with("media_") => {
                 crate::media::pages::refusal_text(i18n, &crate::media::model::Refusal::new(key))
             }

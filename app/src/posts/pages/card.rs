@@ -25,6 +25,27 @@ pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl 
         })
         .collect_view();
     let processing = post.processing();
+    let newsletter = post.is_newsletter();
+    let preview = full && post.unsent();
+    let attachments = (full && !post.attachments.is_empty()).then(|| {
+        let items = post
+            .attachments
+            .iter()
+            .map(|a| {
+                view! {
+                    <li>
+                        <a href=a.url() download>{a.name.clone()}</a>
+                        <span class="muted small">{format!(" ({})", a.size_text())}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="attachments" aria-label=t_string!(i18n, newsletter.attachments_label)>
+                <ul class="plain-list">{items}</ul>
+            </section>
+        }
+    });
     let comment_count = match post.comment_count {
         0 => None,
         1 => Some(t_string!(i18n, posts.comment_count_one).to_string()),
@@ -60,7 +81,9 @@ pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl 
                 </p>
                 {post.urgent.then(|| view! { <p class="badge urgent-badge">{t!(i18n, posts.urgent)}</p> })}
                 {post.pinned.then(|| view! { <p class="badge">{t!(i18n, posts.pinned)}</p> })}
+                {newsletter.then(|| view! { <p class="badge newsletter-badge">{t!(i18n, newsletter.badge)}</p> })}
             </header>
+            {preview.then(|| view! { <p class="notice" role="status">{t!(i18n, newsletter.preview_notice)}</p> })}
             {title}
             {processing.then(|| view! { <p class="notice processing" role="status">{t!(i18n, media.processing)}</p> })}
             {(full && !post.failed_media.is_empty()).then(|| {
@@ -77,11 +100,15 @@ pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl 
                     </div>
                 }
             })}
-            <div class="post-body" inner_html=post.body_html.clone()></div>
+            // In the feed a newsletter shows its title and photos; it is read on its own page.
+            {(full || !newsletter).then(|| view! { <div class="post-body" inner_html=post.body_html.clone()></div> })}
             <Gallery media=post.media.clone() full href=href.clone()/>
+            {attachments}
             {(!full).then(|| view! {
                 <footer class="post-foot meta-line">
-                    <a href=href.clone()>{t!(i18n, posts.open)}</a>
+                    <a href=href.clone()>
+                        {if newsletter { t!(i18n, newsletter.read).into_any() } else { t!(i18n, posts.open).into_any() }}
+                    </a>
                     {comment_count.map(|c| view! { <a href=format!("{href}#reacties")>{c}</a> })}
                 </footer>
             })}

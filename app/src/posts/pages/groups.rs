@@ -28,6 +28,12 @@ pub fn GroupsPage() -> impl IntoView {
                             let name = group_name(i18n, &g.kind, &g.name);
                             view! { <li><a href=format!("/groep/{}", g.id)>{name}</a></li> }
                         }).collect_view()}
+                        <li>
+                            <a href="/nieuwsbrieven">
+                                <strong>{t!(i18n, newsletter.archive_title)}</strong>
+                                <span class="muted small">{t!(i18n, newsletter.groups_link_hint)}</span>
+                            </a>
+                        </li>
                     </ul>
                 }
                 .into_any(),

@@ -7,6 +7,7 @@ use crate::{
     app::param_id,
     comments::pages::CommentsSection,
     i18n::*,
+    newsletters::pages::SendCard,
     posts::api::{get_post, DeletePost, PinPost},
     ui::feedback::{page_error, FormError, Loading},
 };
@@ -34,6 +35,18 @@ pub fn PostPage() -> impl IntoView {
                     let can_edit = p.can_edit;
                     let pinned = p.pinned;
                     let has_media = !p.media.is_empty();
+                    let newsletter = p.is_newsletter();
+                    let unsent = p.unsent();
+                    let scheduled = p
+                        .publish_at_text
+                        .clone()
+                        .filter(|_| p.status == "scheduled");
+                    let school = p.groups.first().map(|g| g.name.clone()).unwrap_or_default();
+                    let edit_href = if newsletter {
+                        format!("/nieuwsbrief/{id}/bewerken")
+                    } else {
+                        format!("/bericht/{id}/bewerken")
+                    };
                     view! {
                         <Title text=title/>
                         {query.read_untracked().get("gemeld").map(|_| view! {
@@ -43,6 +56,7 @@ pub fn PostPage() -> impl IntoView {
                             <p class="notice ok" role="status">{t!(i18n, consent.tags_saved)}</p>
                         })}
                         <PostCard post=p now full=true/>
+                        {(can_edit && unsent).then(|| view! { <SendCard post_id=id scheduled school/> })}
                         <p class="rights">{t!(i18n, posts.rights)}</p>
                         {(!can_edit).then(|| view! {
                             <p class="post-report">
@@ -54,7 +68,7 @@ pub fn PostPage() -> impl IntoView {
                                 <FormError result=delete.value()/>
                                 <FormError result=pin.value()/>
                                 <div class="actions">
-                                    <a class="button" href=format!("/bericht/{id}/bewerken")>{t!(i18n, posts.edit)}</a>
+                                    <a class="button" href=edit_href>{t!(i18n, posts.edit)}</a>
                                     {has_media.then(|| view! {
                                         <a class="button" href=format!("/bericht/{id}/kinderen")>{t!(i18n, consent.tags_link)}</a>
                                     })}
@@ -76,7 +90,7 @@ pub fn PostPage() -> impl IntoView {
                                     </details>
                                 </div>
                             </section>
-                            <ReadReceiptsCard post_id=id/>
+                            {(!unsent).then(|| view! { <ReadReceiptsCard post_id=id/> })}
                         })}
                         <CommentsSection post_id=id/>
                     }

@@ -1,0 +1,9 @@
+//! The composed newsletter (nieuwsbrief): written in sections with photos and PDFs, previewed,
+//! sent now or scheduled, published in the school group, and kept in a browsable archive.
+pub mod api;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod server;

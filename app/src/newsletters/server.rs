@@ -1,0 +1,543 @@
+//! Newsletter rules and queries. A newsletter is a post of kind "newsletter" to one school group.
+//! Until it is sent it has a `draft_state` and the status "processing", so `readable_posts` shows
+//! it to its author only (the preview); publishing is the same status change and announcement as
+//! for a post, so families get it by the feed's rule.
+use chrono::TimeZone;
+use chrono_tz::Tz;
+
+use super::model::{
+    Archive, Attachment, Draft, DraftForm, FormPhoto, NewsletterEdit, NewsletterItem,
+    MAX_ATTACHMENTS,
+};
+use crate::{
+    error::AppError,
+    media::model::{MediaLimits, MAX_FILES_PER_POST},
+    posts::model::GroupRef,
+    server::{
+        auth::Actor,
+        clock::{now, today},
+        db::Db,
+        jobs,
+        state::AppState,
+        visibility::{readable_posts, POSTABLE_GROUPS},
+    },
+    with_db, with_tx,
+};
+
+pub const PUBLISH_JOB: &str = "newsletter.publish";
+/// A newsletter is scheduled at least this far ahead; anything sooner is "send now".
+const MIN_AHEAD_SECS: i64 = 60;
+/// Uploaded attachments that never reached a saved draft are purged after this long.
+const LOOSE_SECS: i64 = 3600;
+/// Detaches the attachments of post `$1` (it is being deleted): the next purge removes their files.
+/// A detached attachment is dated 0, so it does not wait like a fresh upload.
+pub const DETACH_ALL: &str =
+    "UPDATE attachments SET post_id = NULL, created_at = 0 WHERE post_id = $1";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct PublishJob {
+    pub post_id: i64,
+    pub at: i64,
+}
+
+/// The school groups the actor may send a newsletter to: those of the schools they lead.
+pub async fn schools(db: &Db, actor: &Actor) -> Result<Vec<GroupRef>, AppError> {
+    let sql = format!(
+        "SELECT g.id, g.name, g.kind FROM groups g \
+         WHERE g.kind = 'school' AND g.id IN ({POSTABLE_GROUPS}) ORDER BY g.name"
+    );
+    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(actor.user_id)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// A newsletter the actor may change: their own (drafts are only readable by their author), or a
+/// published one of a school they lead.
+async fn editable(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+) -> Result<crate::posts::model::PostView, AppError> {
+    let post = crate::posts::server::editable(db, actor, id).await?;
+    if !post.is_newsletter() {
+        return Err(AppError::NotFound);
+    }
+    Ok(post)
+}
+
+/// What the form shows: an empty newsletter, or an existing one split into its sections.
+pub async fn edit_data(
+    db: &Db,
+    actor: &Actor,
+    id: Option<i64>,
+) -> Result<NewsletterEdit, AppError> {
+    let schools = schools(db, actor).await?;
+    if schools.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let Some(id) = id else {
+        return Ok(NewsletterEdit {
+            id: None,
+            group_id: schools[0].id,
+            schools,
+            title: String::new(),
+            intro: String::new(),
+            sections: Vec::new(),
+            photos: Vec::new(),
+            attachments: Vec::new(),
+            status: "draft".into(),
+        });
+    };
+    let post = editable(db, actor, id).await?;
+    let (intro, sections) = super::model::split(&post.body);
+    let marks: Vec<(String, bool, bool)> = with_db!(db, |pool| {
+        sqlx::query_as(
+        "SELECT m.uid, m.no_children, EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = m.id) \
+         FROM media m WHERE m.post_id = $1 AND m.status <> 'discarded'"
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await
+    })?;
+    let photos = post
+        .media
+        .iter()
+        .map(|m| {
+            let mark = marks.iter().find(|x| x.0 == m.uid);
+            FormPhoto {
+                media: m.clone(),
+                no_children: mark.is_some_and(|x| x.1),
+                tagged: mark.is_some_and(|x| x.2),
+            }
+        })
+        .collect();
+    Ok(NewsletterEdit {
+        id: Some(id),
+        group_id: post.groups.first().map_or(schools[0].id, |g| g.id),
+        schools,
+        title: post.title.clone().unwrap_or_default(),
+        intro,
+        sections,
+        photos,
+        attachments: post.attachments.clone(),
+        status: post.status.clone(),
+    })
+}
+
+/// Saves a draft (new or existing) with newly uploaded photos (`media`, their uids) and PDFs
+/// (`files`, attachment uids stored by the route). Answers the newsletter's id.
+pub async fn save(
+    db: &Db,
+    actor: &Actor,
+    form: &DraftForm,
+    media: &[String],
+    files: &[String],
+    limits: &MediaLimits,
+) -> Result<i64, AppError> {
+    let draft = Draft::parse(form).map_err(|key| AppError::validation("form", key))?;
+    let schools = schools(db, actor).await?;
+    let Some(group) = schools.iter().find(|g| g.id == form.group_id) else {
+        return Err(AppError::Forbidden);
+    };
+    let school_sql = "SELECT school_id FROM groups WHERE id = $1";
+    let (school_id,): (i64,) = with_db!(db, |pool| sqlx::query_as(school_sql)
+        .bind(group.id)
+        .fetch_one(pool)
+        .await)?;
+    let existing = match form.id {
+        Some(id) => Some(editable(db, actor, id).await?),
+        None => None,
+    };
+    if existing.as_ref().is_some_and(|p| p.school_id != school_id) {
+        return Err(AppError::validation("groups", "post_groups_one_school"));
+    }
+    let at = now();
+    let id = with_tx!(db, |tx| {
+        let id = match &existing {
+            Some(p) => {
+                sqlx::query(
+                    "UPDATE posts SET title = $2, body = $3, updated_at = $4 WHERE id = $1",
+                )
+                .bind(p.id)
+                .bind(&draft.title)
+                .bind(&draft.body)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                p.id
+            }
+            None => {
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO posts (school_id, author_id, title, body, created_at, updated_at, kind, status, draft_state) \
+                     VALUES ($1, $2, $3, $4, $5, $5, 'newsletter', 'processing', 'draft') RETURNING id",
+                )
+                .bind(school_id)
+                .bind(actor.user_id)
+                .bind(&draft.title)
+                .bind(&draft.body)
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO post_groups (post_id, group_id) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(group.id)
+                    .execute(&mut *tx)
+                    .await?;
+                id
+            }
+        };
+        for uid in &form.remove_media {
+            sqlx::query("UPDATE media SET status = 'discarded' WHERE post_id = $1 AND uid = $2")
+                .bind(id)
+                .bind(uid)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for uid in &form.remove_files {
+            sqlx::query("UPDATE attachments SET post_id = NULL, created_at = 0 WHERE post_id = $1 AND uid = $2")
+                .bind(id)
+                .bind(uid)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // The form sends a mark for every photo it shows; photos new in this save have none yet.
+        sqlx::query("UPDATE media SET no_children = FALSE WHERE post_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for uid in &form.no_children {
+            sqlx::query("UPDATE media SET no_children = TRUE WHERE post_id = $1 AND uid = $2")
+                .bind(id)
+                .bind(uid)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let (photos, bytes, last): (i64, i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(bytes), 0) AS BIGINT), CAST(COALESCE(MAX(position), -1) AS BIGINT) \
+             FROM media WHERE post_id = $1 AND status <> 'discarded'",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if photos as usize + media.len() > MAX_FILES_PER_POST {
+            return Err(AppError::validation("media", "media_too_many"));
+        }
+        for (i, uid) in media.iter().enumerate() {
+            let attached = sqlx::query(
+                "UPDATE media SET post_id = $1, position = $2 \
+                 WHERE uid = $3 AND uploader_id = $4 AND post_id IS NULL AND status IN ('uploaded', 'ready')",
+            )
+            .bind(id)
+            .bind(last + 1 + i as i64)
+            .bind(uid)
+            .bind(actor.user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if attached != 1 {
+                return Err(AppError::validation("media", "media_missing"));
+            }
+        }
+        let (new_bytes,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(bytes), 0) AS BIGINT) FROM media WHERE post_id = $1 AND status <> 'discarded'",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if new_bytes > bytes && new_bytes as u64 > limits.post_bytes {
+            return Err(AppError::validation("media", "media_post_too_big"));
+        }
+        let (count, last_file): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(COALESCE(MAX(position), -1) AS BIGINT) FROM attachments WHERE post_id = $1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if count as usize + files.len() > MAX_ATTACHMENTS {
+            return Err(AppError::validation(
+                "attachments",
+                "newsletter_too_many_files",
+            ));
+        }
+        for (i, uid) in files.iter().enumerate() {
+            sqlx::query("UPDATE attachments SET post_id = $1, position = $2 WHERE uid = $3 AND post_id IS NULL")
+                .bind(id)
+                .bind(last_file + 1 + i as i64)
+                .bind(uid)
+                .execute(&mut *tx)
+                .await?;
+        }
+        id
+    });
+    Ok(id)
+}
+
+/// Records a stored PDF; it belongs to nothing until `save` attaches it.
+pub async fn add_attachment(
+    db: &Db,
+    uid: &str,
+    name: &str,
+    bytes: u64,
+    key: &str,
+) -> Result<(), AppError> {
+    with_db!(db, |pool| sqlx::query(
+        "INSERT INTO attachments (uid, name, bytes, storage_key, position, created_at) \
+         VALUES ($1, $2, $3, $4, 0, $5)"
+    )
+    .bind(uid)
+    .bind(name)
+    .bind(bytes as i64)
+    .bind(key)
+    .bind(now())
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Sends a draft now (`at` None) or schedules it. Refused while it has no title, or when the
+/// school wants every photo to say who is in it and one does not.
+pub async fn send(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    at: Option<i64>,
+) -> Result<(), AppError> {
+    let db = &state.db;
+    let post = editable(db, actor, id).await?;
+    if !post.unsent() {
+        return Err(AppError::validation(
+            "newsletter",
+            "newsletter_already_sent",
+        ));
+    }
+    if post.title.as_deref().is_none_or(str::is_empty) {
+        return Err(AppError::validation(
+            "newsletter",
+            "newsletter_title_required",
+        ));
+    }
+    if crate::consent::server::tags_required(db, post.school_id).await? {
+        let (untagged,): (i64,) = with_db!(db, |pool| {
+            sqlx::query_as(
+            "SELECT COUNT(*) FROM media m WHERE m.post_id = $1 AND m.status NOT IN ('discarded', 'failed') \
+               AND m.no_children = FALSE AND NOT EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = m.id)"
+        )
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        })?;
+        if untagged > 0 {
+            return Err(AppError::validation("media", "media_tags_required"));
+        }
+    }
+    match at {
+        None => {
+            publish(db, id, None).await?;
+        }
+        Some(at) => {
+            if at < now() + MIN_AHEAD_SECS {
+                return Err(AppError::validation("at", "newsletter_at_past"));
+            }
+            let payload = serde_json::to_string(&PublishJob { post_id: id, at })
+                .map_err(|_| AppError::Internal)?;
+            with_tx!(db, |tx| {
+                sqlx::query(
+                    "UPDATE posts SET draft_state = 'scheduled', publish_at = $2 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+                // Rescheduling queues a new job; the old one finds another time and does nothing.
+                sqlx::query(
+                    "INSERT INTO jobs (kind, payload, idempotency_key, run_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING",
+                )
+                .bind(PUBLISH_JOB)
+                .bind(payload)
+                .bind(format!("{PUBLISH_JOB}.{id}.{at}"))
+                .bind(at)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+            });
+        }
+    }
+    state.jobs_wake.notify_one();
+    Ok(())
+}
+
+/// A scheduled newsletter goes back to being a draft.
+pub async fn unschedule(db: &Db, actor: &Actor, id: i64) -> Result<(), AppError> {
+    editable(db, actor, id).await?;
+    with_db!(db, |pool| {
+        sqlx::query(
+        "UPDATE posts SET draft_state = 'draft', publish_at = NULL WHERE id = $1 AND draft_state = 'scheduled'"
+    )
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Publishes a draft (`scheduled_at` None) or the scheduled newsletter of that moment; anything
+/// else (sent already, rescheduled, deleted) is left alone. It takes the moment of sending as its
+/// date, and waits for photos still being processed like a post does. Answers whether it changed.
+pub async fn publish(db: &Db, id: i64, scheduled_at: Option<i64>) -> Result<bool, AppError> {
+    let at = now();
+    let changed = with_tx!(db, |tx| {
+        let status: Option<(String,)> = sqlx::query_as(
+            "UPDATE posts SET status = CASE WHEN EXISTS (SELECT 1 FROM media m WHERE m.post_id = posts.id \
+                 AND m.status IN ('receiving', 'uploaded')) THEN 'processing' ELSE 'published' END, \
+               draft_state = NULL, created_at = $2, updated_at = $2, publish_at = NULL \
+             WHERE id = $1 AND kind = 'newsletter' AND ( \
+               ($3 = 0 AND draft_state IS NOT NULL) OR (draft_state = 'scheduled' AND publish_at = $3)) \
+             RETURNING status",
+        )
+        .bind(id)
+        .bind(at)
+        .bind(scheduled_at.unwrap_or(0))
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((status,)) = &status {
+            if status == "published" {
+                crate::announce_in_tx!(tx, crate::notify::server::Event::Post(id), at);
+            }
+        }
+        status.is_some()
+    });
+    Ok(changed)
+}
+
+/// The published newsletters the actor may read (newest first) and their own unsent ones.
+pub async fn archive(db: &Db, actor: &Actor, tz: Tz) -> Result<Archive, AppError> {
+    let readable = readable_posts();
+    let sql = format!(
+        "SELECT p.id, s.name AS school_name, p.title, COALESCE(p.draft_state, p.status) AS status, p.created_at, p.publish_at \
+         FROM posts p JOIN schools s ON s.id = p.school_id \
+         WHERE p.kind = 'newsletter' AND p.id IN ({readable}) AND ( \
+           p.status = 'published' OR p.author_id = $1) \
+         ORDER BY p.created_at DESC, p.id DESC LIMIT 500"
+    );
+    let items: Vec<NewsletterItem> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(actor.user_id)
+        .bind(today())
+        .fetch_all(pool)
+        .await)?;
+    let (mut drafts, mut published): (Vec<_>, Vec<_>) = items
+        .into_iter()
+        .partition(|n| n.status == "draft" || n.status == "scheduled");
+    for n in drafts.iter_mut() {
+        n.when = local_time(tz, n.publish_at.unwrap_or(n.created_at));
+    }
+    for n in published.iter_mut() {
+        n.when = local_date(tz, n.created_at);
+    }
+    Ok(Archive {
+        published,
+        drafts,
+        can_write: !schools(db, actor).await?.is_empty(),
+    })
+}
+
+pub fn local_time(tz: Tz, at: i64) -> String {
+    tz.timestamp_opt(at, 0)
+        .single()
+        .map(|t| t.format("%d-%m-%Y %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn local_date(tz: Tz, at: i64) -> String {
+    tz.timestamp_opt(at, 0)
+        .single()
+        .map(|t| t.format("%d-%m-%Y").to_string())
+        .unwrap_or_default()
+}
+
+/// "2026-11-27T16:00" from a `datetime-local` field, in the foundation's time zone.
+pub fn parse_local(tz: Tz, raw: &str) -> Option<i64> {
+    let naive = chrono::NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M").ok()?;
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.timestamp())
+}
+
+/// The attachments of posts the caller has already found readable, in the author's order.
+pub async fn attachments_of(db: &Db, post_ids: &[i64]) -> Result<Vec<Attachment>, AppError> {
+    if post_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=post_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT post_id, uid, name, bytes FROM attachments WHERE post_id IN ({}) ORDER BY post_id, position, id",
+        placeholders.join(", ")
+    );
+    Ok(with_db!(db, |pool| {
+        let mut q = sqlx::query_as(&sql);
+        for id in post_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(pool).await
+    })?)
+}
+
+pub struct StoredFile {
+    pub name: String,
+    pub storage_key: String,
+}
+
+/// An attachment of a post the actor may read; `None` exactly as for one that never existed.
+pub async fn attachment_file(
+    db: &Db,
+    actor: &Actor,
+    uid: &str,
+) -> Result<Option<StoredFile>, AppError> {
+    let readable = readable_posts();
+    let sql = format!(
+        "SELECT a.name, a.storage_key FROM attachments a \
+         WHERE a.uid = $3 AND a.post_id IN ({readable})"
+    );
+    let row: Option<(String, String)> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(actor.user_id)
+        .bind(today())
+        .bind(uid)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row.map(|(name, storage_key)| StoredFile { name, storage_key }))
+}
+
+/// Deletes the files of removed attachments (and of deleted newsletters), then their rows.
+pub async fn purge(state: &AppState) -> Result<(), AppError> {
+    let db = &state.db;
+    let loose: Vec<(i64, String)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT id, storage_key FROM attachments WHERE post_id IS NULL AND created_at < $1"
+    )
+    .bind(now() - LOOSE_SECS)
+    .fetch_all(pool)
+    .await)?;
+    for (id, key) in loose {
+        state.storage.delete(&key).await?;
+        with_db!(db, |pool| sqlx::query(
+            "DELETE FROM attachments WHERE id = $1 AND post_id IS NULL"
+        )
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// Queues the publication job's work: `jobs` calls this with the job's payload.
+pub async fn run_publish(state: &AppState, job: &jobs::Job) -> Result<(), String> {
+    let p: PublishJob = job.payload().map_err(|e| e.to_string())?;
+    publish(&state.db, p.post_id, Some(p.at))
+        .await
+        .map_err(|e| e.to_string())?;
+    state.jobs_wake.notify_one();
+    Ok(())
+}
