@@ -75,6 +75,7 @@ test("every main page passes axe-core, in dark mode too, and reflows at 320 px",
   await visit(parent.page, testInfo, "/account", "settings");
   await visit(parent.page, testInfo, "/meldingen", "notifications");
   await visit(parent.page, testInfo, "/meldingen/instellingen", "notification settings");
+  await visit(parent.page, testInfo, "/nieuwsbrieven", "newsletters");
   await visit(parent.page, testInfo, "/afmelden?u=1&t=00", "unsubscribe");
 
   const teacher = await signedIn(browser, testInfo, "juf.sanne@regenboog.example");
@@ -87,6 +88,7 @@ test("every main page passes axe-core, in dark mode too, and reflows at 320 px",
   const directie = await signedIn(browser, testInfo, "directie@regenboog.example");
   await visit(directie.page, testInfo, "/beheer", "admin");
   await visit(directie.page, testInfo, "/moderatie", "moderation");
+  await visit(directie.page, testInfo, "/nieuwsbrief/nieuw", "newsletter form");
   await directie.page.goto("/beheer");
   await directie.page.getByRole("link", { name: "OBS De Regenboog" }).click();
   await checkPage(directie.page, testInfo, "school");

@@ -24,7 +24,9 @@ pub async fn send(
         Some(f @ (Frequency::Daily | Frequency::Weekly)) => f,
         _ => return Err("--frequency must be daily or weekly".into()),
     };
-    let to = now();
+    // Sent by hand, a summary covers everything up to now, this second included (the period is
+    // [from, to)): what was posted a moment ago, in the same second, must not wait a week.
+    let to = now() + 1;
     let days = if frequency == Frequency::Weekly { 7 } else { 1 };
     let run = RunJob {
         frequency,

@@ -52,6 +52,7 @@ pub fn CommentsSection(post_id: i64) -> impl IntoView {
                 .collect_view();
             Some(
                 view! {
+                    <section class="card comments" id="reacties" aria-labelledby="comments-title">
                     <h2 id="comments-title">{t!(i18n, comments.title)}</h2>
                     {empty.then(|| view! { <p class="muted">{t!(i18n, comments.none)}</p> })}
                     <ol class="comment-list">{items}</ol>
@@ -73,16 +74,14 @@ pub fn CommentsSection(post_id: i64) -> impl IntoView {
                     } else {
                         view! { <p class="muted">{t!(i18n, comments.closed)}</p> }.into_any()
                     }}
+                    </section>
                 }
                 .into_any(),
             )
         })
     };
-    view! {
-        <section class="card comments" id="reacties" aria-labelledby="comments-title">
-            <Suspense fallback=|| ()>{body}</Suspense>
-        </section>
-    }
+    // Posts without comments (school-wide ones, newsletters) get no empty card.
+    view! { <Suspense fallback=|| ()>{body}</Suspense> }
 }
 
 #[component]

@@ -43,7 +43,7 @@ pub fn NewslettersPage() -> impl IntoView {
                 view! {
                     <section class="card" aria-labelledby="unsent-h">
                         <h2 id="unsent-h">{t!(i18n, newsletter.unsent_heading)}</h2>
-                        <ul class="list">{a.drafts.into_iter().map(|n| item(n, true)).collect_view()}</ul>
+                        <ul class="list newsletter-list">{a.drafts.into_iter().map(|n| item(n, true)).collect_view()}</ul>
                     </section>
                 }
             });
@@ -54,7 +54,7 @@ pub fn NewslettersPage() -> impl IntoView {
                 view! {
                     <section class="card" aria-labelledby="sent-h">
                         <h2 id="sent-h">{t!(i18n, newsletter.sent_heading)}</h2>
-                        <ul class="list">{a.published.into_iter().map(|n| item(n, false)).collect_view()}</ul>
+                        <ul class="list newsletter-list">{a.published.into_iter().map(|n| item(n, false)).collect_view()}</ul>
                     </section>
                 }
                 .into_any()

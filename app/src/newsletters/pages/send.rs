@@ -8,7 +8,7 @@ use crate::{
 
 /// On an unsent newsletter's own page (the preview): send it now, schedule it, or unschedule it.
 #[component]
-pub fn SendCard(post_id: i64, scheduled: Option<String>, school: String) -> impl IntoView {
+pub fn SendCard(post_id: i64, scheduled: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let send = ServerAction::<SendNewsletter>::new();
     let schedule = ServerAction::<SendNewsletter>::new();
@@ -28,7 +28,7 @@ pub fn SendCard(post_id: i64, scheduled: Option<String>, school: String) -> impl
             <FormError result=unschedule.value()/>
             <ActionForm action=send>
                 <input type="hidden" name="post_id" value=post_id/>
-                <button type="submit" class="primary">{t!(i18n, newsletter.send_now, school = school.clone())}</button>
+                <button type="submit" class="primary">{t!(i18n, newsletter.send_now)}</button>
             </ActionForm>
             <ActionForm action=schedule attr:class="schedule">
                 <input type="hidden" name="post_id" value=post_id/>

@@ -83,7 +83,7 @@ pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl 
                 {post.pinned.then(|| view! { <p class="badge">{t!(i18n, posts.pinned)}</p> })}
                 {newsletter.then(|| view! { <p class="badge newsletter-badge">{t!(i18n, newsletter.badge)}</p> })}
             </header>
-            {preview.then(|| view! { <p class="notice" role="status">{t!(i18n, newsletter.preview_notice)}</p> })}
+            {preview.then(|| view! { <p class="notice preview" role="status">{t!(i18n, newsletter.preview_notice)}</p> })}
             {title}
             {processing.then(|| view! { <p class="notice processing" role="status">{t!(i18n, media.processing)}</p> })}
             {(full && !post.failed_media.is_empty()).then(|| {

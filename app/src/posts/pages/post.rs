@@ -41,7 +41,6 @@ pub fn PostPage() -> impl IntoView {
                         .publish_at_text
                         .clone()
                         .filter(|_| p.status == "scheduled");
-                    let school = p.groups.first().map(|g| g.name.clone()).unwrap_or_default();
                     let edit_href = if newsletter {
                         format!("/nieuwsbrief/{id}/bewerken")
                     } else {
@@ -56,7 +55,7 @@ pub fn PostPage() -> impl IntoView {
                             <p class="notice ok" role="status">{t!(i18n, consent.tags_saved)}</p>
                         })}
                         <PostCard post=p now full=true/>
-                        {(can_edit && unsent).then(|| view! { <SendCard post_id=id scheduled school/> })}
+                        {(can_edit && unsent).then(|| view! { <SendCard post_id=id scheduled/> })}
                         <p class="rights">{t!(i18n, posts.rights)}</p>
                         {(!can_edit).then(|| view! {
                             <p class="post-report">
