@@ -113,25 +113,13 @@ pub async fn claim(db: &Db, lease_secs: i64) -> Result<Option<Job>, AppError> {
              WHERE id = ({pick}) AND (status = 'pending' OR locked_until < $1) \
              RETURNING id, kind, payload, attempts"
         );
-        let job = match db {
-            Db::Sqlite(pool) => {
-                sqlx::query_as::<_, Job>(&sql)
-                    .bind(at)
-                    .bind(at + lease_secs)
-                    .fetch_optional(pool)
-                    .await?
-            }
-            Db::Postgres(pool) => {
-                let mut tx = relaxed(pool).await?;
-                let job = sqlx::query_as::<_, Job>(&sql)
-                    .bind(at)
-                    .bind(at + lease_secs)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                job
-            }
-        };
+        let job = with_db!(db, |pool| {
+            sqlx::query_as::<_, Job>(&sql)
+                .bind(at)
+                .bind(at + lease_secs)
+                .fetch_optional(pool)
+                .await
+        })?;
         if job.is_some() {
             return Ok(job);
         }
@@ -139,43 +127,15 @@ pub async fn claim(db: &Db, lease_secs: i64) -> Result<Option<Job>, AppError> {
     Ok(None)
 }
 
-/// A PostgreSQL transaction that does not wait for its commit to reach the disk. Claiming and
-/// completing a job are the queue's own bookkeeping, two commits per mail: waiting for each flush
-/// halved the weekly summary's speed. A Kring crash still loses nothing (PostgreSQL has the commit);
-/// only a crash of the database server itself in the next fraction of a second can forget a claim
-/// (its lease runs out) or a completion (that message is sent once more).
-async fn relaxed(
-    pool: &sqlx::PgPool,
-) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    sqlx::query("SET LOCAL synchronous_commit = off")
-        .execute(&mut *tx)
-        .await?;
-    Ok(tx)
-}
-
-const COMPLETE_SQL: &str =
-    "UPDATE jobs SET status = 'done', locked_until = NULL, finished_at = $2, last_error = NULL WHERE id = $1";
-
 pub async fn complete(db: &Db, id: i64) -> Result<(), AppError> {
-    match db {
-        Db::Sqlite(pool) => {
-            sqlx::query(COMPLETE_SQL)
-                .bind(id)
-                .bind(now())
-                .execute(pool)
-                .await?;
-        }
-        Db::Postgres(pool) => {
-            let mut tx = relaxed(pool).await?;
-            sqlx::query(COMPLETE_SQL)
-                .bind(id)
-                .bind(now())
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-        }
-    }
+    with_db!(db, |pool| {
+        sqlx::query(
+        "UPDATE jobs SET status = 'done', locked_until = NULL, finished_at = $2, last_error = NULL WHERE id = $1"
+    )
+    .bind(id)
+    .bind(now())
+    .execute(pool).await.map(|r| r.rows_affected())
+    })?;
     Ok(())
 }
 

@@ -39,7 +39,12 @@ pub fn ComposePage() -> impl IntoView {
                         .read_untracked()
                         .get("groep")
                         .and_then(|g| g.parse().ok());
+                    // The directie (who may post school-wide) also writes the newsletter.
+                    let newsletter = o.groups.iter().any(|g| g.kind == "school").then(|| view! {
+                        <p class="hint"><a href="/nieuwsbrief/nieuw">{t!(i18n, newsletter.compose_link)}</a></p>
+                    });
                     view! {
+                        {newsletter}
                         <section class="card">
                             {returned}
                             <ComposeForm limits=o.limits candidates=o.candidates tags_required=o.tags_required>
