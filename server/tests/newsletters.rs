@@ -430,7 +430,88 @@ async fn a_scheduled_newsletter_goes_out_at_its_moment(app: TestApp) {
     assert!(feed.to_string().contains("Kerstnieuwsbrief"));
 }
 
+async fn pr01_a_school_that_wants_tags_sends_no_untagged_newsletter_photo(app: TestApp) {
+    let school = app.school("OBS De Regenboog").await;
+    let rule = [
+        ("school_id", school.to_string()),
+        ("required", "true".to_string()),
+    ];
+    assert_eq!(call(&app, DIRECTIE, "set_tag_rule", &rule).await.0, 200);
+    let group = school_group(&app, "OBS De Regenboog").await;
+    let fields = |id: &str| {
+        let mut f = vec![
+            ("group", group.to_string()),
+            ("title", "Nieuwsbrief met foto".to_string()),
+        ];
+        if !id.is_empty() {
+            f.push(("id", id.to_string()));
+        }
+        f
+    };
+    let form = |f: Vec<(&'static str, String)>| {
+        f.into_iter()
+            .fold(Form::new(), |form, (k, v)| form.text(k, v))
+    };
+    let location = save(
+        &app,
+        DIRECTIE,
+        form(fields("")).part("photos", file("klas.jpg", &plain_jpeg(640, 480))),
+    )
+    .await;
+    let id = id_from(&location);
+    let (status, body) = call(
+        &app,
+        DIRECTIE,
+        "send_newsletter",
+        &[("post_id", id.to_string())],
+    )
+    .await;
+    assert_eq!(status, 400, "an untagged photo: {body}");
+    assert!(body.to_string().contains("media_tags_required"), "{body}");
+    let (uid,): (String,) = app::with_db!(&app.db, |pool| sqlx::query_as(
+        "SELECT uid FROM media WHERE post_id = $1"
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    // The author marks it as showing no recognisable child: now it may go.
+    let mut marked = fields(&id.to_string());
+    marked.push(("no_children[]", uid));
+    save(&app, DIRECTIE, form(marked)).await;
+    let (status, body) = call(
+        &app,
+        DIRECTIE,
+        "send_newsletter",
+        &[("post_id", id.to_string())],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    drain(&app).await;
+    assert_eq!(status_of(&app, id).await, "published");
+    // Sent: a new photo would reach families untagged, so it is refused.
+    let back = save(
+        &app,
+        DIRECTIE,
+        form(fields(&id.to_string())).part("photos", file("later.jpg", &plain_jpeg(640, 480))),
+    )
+    .await;
+    assert_eq!(
+        back,
+        format!("/nieuwsbrief/{id}/bewerken?fout=media_tags_required")
+    );
+    let (photos,): (i64,) = app::with_db!(&app.db, |pool| sqlx::query_as(
+        "SELECT COUNT(*) FROM media WHERE post_id = $1"
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    assert_eq!(photos, 1);
+}
+
 db_tests!(
+    pr01_a_school_that_wants_tags_sends_no_untagged_newsletter_photo,
     up04_ac02_a_newsletter_is_previewed_then_sent_to_its_school_only,
     a_scheduled_newsletter_goes_out_at_its_moment,
 );

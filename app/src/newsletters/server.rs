@@ -152,6 +152,16 @@ pub async fn save(
     if existing.as_ref().is_some_and(|p| p.school_id != school_id) {
         return Err(AppError::validation("groups", "post_groups_one_school"));
     }
+    if let Some(sent) = existing.as_ref().filter(|p| !p.unsent()) {
+        if draft.title.is_none() {
+            return Err(AppError::validation("title", "newsletter_title_required"));
+        }
+        // Families see a sent newsletter's new photos as soon as they are processed: a school
+        // that wants every photo to say who is in it gets no untagged photo that way (PR-01).
+        if !media.is_empty() && crate::consent::server::tags_required(db, sent.school_id).await? {
+            return Err(AppError::validation("media", "media_tags_required"));
+        }
+    }
     let at = now();
     let id = with_tx!(db, |tx| {
         let id = match &existing {
