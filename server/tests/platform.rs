@@ -308,7 +308,8 @@ async fn old_finished_jobs_are_forgotten(app: TestApp) {
         .map(|_| ()))
         .unwrap();
     }
-    assert_eq!(app::server::jobs::forget_done(db).await.unwrap(), 1);
+    // The worker's own sweep may have run in between and forgotten it first: what counts is what is left.
+    assert!(app::server::jobs::forget_done(db).await.unwrap() <= 1);
     let left: Vec<(String,)> = app::with_db!(db, |pool| sqlx::query_as(
         "SELECT idempotency_key FROM jobs WHERE kind = 'test' ORDER BY idempotency_key"
     )
