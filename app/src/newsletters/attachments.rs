@@ -1,0 +1,110 @@
+//! A newsletter's PDF attachments: recorded when stored, served only to readers of their
+//! newsletter, and purged (file, then row) once removed or their newsletter is deleted.
+use super::model::Attachment;
+use crate::{
+    error::AppError,
+    server::{
+        auth::Actor,
+        clock::{now, today},
+        db::Db,
+        state::AppState,
+        visibility::readable_posts,
+    },
+    with_db,
+};
+
+/// Uploaded attachments that never reached a saved draft are purged after this long.
+const LOOSE_SECS: i64 = 3600;
+/// Detaches the attachments of post `$1` (it is being deleted): the next purge removes their files.
+/// A detached attachment is dated 0, so it does not wait like a fresh upload.
+pub const DETACH_ALL: &str =
+    "UPDATE attachments SET post_id = NULL, created_at = 0 WHERE post_id = $1";
+
+/// Records a stored PDF; it belongs to nothing until `save` attaches it.
+pub async fn add_attachment(
+    db: &Db,
+    uid: &str,
+    name: &str,
+    bytes: u64,
+    key: &str,
+) -> Result<(), AppError> {
+    with_db!(db, |pool| sqlx::query(
+        "INSERT INTO attachments (uid, name, bytes, storage_key, position, created_at) \
+         VALUES ($1, $2, $3, $4, 0, $5)"
+    )
+    .bind(uid)
+    .bind(name)
+    .bind(bytes as i64)
+    .bind(key)
+    .bind(now())
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The attachments of posts the caller has already found readable, in the author's order.
+pub async fn attachments_of(db: &Db, post_ids: &[i64]) -> Result<Vec<Attachment>, AppError> {
+    if post_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=post_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT post_id, uid, name, bytes FROM attachments WHERE post_id IN ({}) ORDER BY post_id, position, id",
+        placeholders.join(", ")
+    );
+    Ok(with_db!(db, |pool| {
+        let mut q = sqlx::query_as(&sql);
+        for id in post_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(pool).await
+    })?)
+}
+
+pub struct StoredFile {
+    pub name: String,
+    pub storage_key: String,
+}
+
+/// An attachment of a post the actor may read; `None` exactly as for one that never existed.
+pub async fn attachment_file(
+    db: &Db,
+    actor: &Actor,
+    uid: &str,
+) -> Result<Option<StoredFile>, AppError> {
+    let readable = readable_posts();
+    let sql = format!(
+        "SELECT a.name, a.storage_key FROM attachments a \
+         WHERE a.uid = $3 AND a.post_id IN ({readable})"
+    );
+    let row: Option<(String, String)> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(actor.user_id)
+        .bind(today())
+        .bind(uid)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row.map(|(name, storage_key)| StoredFile { name, storage_key }))
+}
+
+/// Deletes the files of removed attachments (and of deleted newsletters), then their rows.
+pub async fn purge(state: &AppState) -> Result<(), AppError> {
+    let db = &state.db;
+    let loose: Vec<(i64, String)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT id, storage_key FROM attachments WHERE post_id IS NULL AND created_at < $1"
+    )
+    .bind(now() - LOOSE_SECS)
+    .fetch_all(pool)
+    .await)?;
+    for (id, key) in loose {
+        state.storage.delete(&key).await?;
+        with_db!(db, |pool| sqlx::query(
+            "DELETE FROM attachments WHERE id = $1 AND post_id IS NULL"
+        )
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
