@@ -43,16 +43,14 @@ pub async fn load_me() -> Result<Option<CurrentUser>, AppError> {
             } else {
                 crate::moderation::server::open_count(&state.db, &actor).await?
             };
-            let children = crate::consent::server::questions(&state.db, &actor).await?;
+            let (has_children, open_consent) =
+                crate::consent::server::banner(&state.db, &actor).await?;
             let unread = crate::notify::server::unread_count(&state.db, &actor).await?;
             Ok(Some(CurrentUser {
                 unread,
                 open_reports,
-                has_children: !children.is_empty(),
-                open_consent: children
-                    .iter()
-                    .map(crate::consent::model::ChildQuestions::open)
-                    .sum::<usize>() as i64,
+                has_children,
+                open_consent: open_consent as i64,
                 id: actor.user_id,
                 name: actor.name.clone(),
                 locale: actor.locale.clone(),

@@ -38,26 +38,6 @@ async fn allowed_for_post(db: &Db, post_id: i64) -> Result<bool, AppError> {
     allowed_for_groups(db, &ids).await
 }
 
-/// How many comments each of these posts has (for the "3 reacties" line in the feed).
-pub async fn counts(db: &Db, post_ids: &[i64]) -> Result<Vec<(i64, i64)>, AppError> {
-    if post_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders: Vec<String> = (1..=post_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT post_id, COUNT(*) FROM comments WHERE post_id IN ({}) GROUP BY post_id",
-        placeholders.join(", ")
-    );
-    let rows: Vec<(i64, i64)> = with_db!(db, |pool| {
-        let mut q = sqlx::query_as(&sql);
-        for id in post_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(pool).await
-    })?;
-    Ok(rows)
-}
-
 /// The author of the post, the directie of its school, and staff of its groups may remove comments
 /// and handle reports about it.
 pub async fn may_moderate(db: &Db, actor: &Actor, post_id: i64) -> Result<bool, AppError> {

@@ -1,6 +1,6 @@
 //! Post bodies: a small markdown subset (paragraphs, bold, italics, lists, links, section headings) rendered to HTML and
 //! then cleaned by `ammonia` with an allow-list, so no user text reaches the page as raw HTML (XS-01).
-use std::collections::HashSet;
+use std::{collections::HashSet, sync::LazyLock};
 
 use pulldown_cmark::{html, Options, Parser};
 
@@ -11,7 +11,8 @@ pub fn render(markdown: &str) -> String {
     sanitize(&raw)
 }
 
-fn sanitize(html: &str) -> String {
+/// Built once: `Builder::default()` fills a dozen hash sets, which cost more than cleaning a post.
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let tags: HashSet<&str> = [
         "p",
         "br",
@@ -31,13 +32,17 @@ fn sanitize(html: &str) -> String {
     ]
     .into_iter()
     .collect();
-    ammonia::Builder::default()
+    let mut builder = ammonia::Builder::default();
+    builder
         .tags(tags)
         .link_rel(Some("noopener noreferrer nofollow"))
         .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
-        .set_tag_attribute_value("a", "target", "_blank")
-        .clean(html)
-        .to_string()
+        .set_tag_attribute_value("a", "target", "_blank");
+    builder
+});
+
+fn sanitize(html: &str) -> String {
+    CLEANER.clean(html).to_string()
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ pub struct PostView {
     /// Ready photos and videos, in the author's order.
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub media: Vec<MediaView>,
-    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    /// Counted in the post's own query (`POST_COLUMNS`).
     pub comment_count: i64,
     /// For the author and the directie only: why photos or videos of this post could not be
     /// processed (refusal keys); they are left out of the post.

@@ -125,6 +125,35 @@ pub async fn my_consent(db: &Db, actor: &Actor) -> Result<MyConsent, AppError> {
 /// on every page for the banner, so it leaves the history out.
 pub async fn questions(db: &Db, actor: &Actor) -> Result<Vec<ChildQuestions>, AppError> {
     let children = my_children(db, actor).await?;
+    questions_of(db, actor, children).await
+}
+
+/// What the menu and the consent banner show on every page: whether the guardian has children, and
+/// how many questions of this year's rounds wait for them. Questions are open only in a round of a
+/// placed child's school (`ChildQuestions::open`), so without one this costs two queries, not five.
+pub async fn banner(db: &Db, actor: &Actor) -> Result<(bool, usize), AppError> {
+    let children = my_children(db, actor).await?;
+    let mut schools: Vec<i64> = children
+        .iter()
+        .filter(|c| c.placed)
+        .map(|c| c.school_id)
+        .collect();
+    schools.sort_unstable();
+    schools.dedup();
+    for school in schools {
+        if current_round(db, school).await?.is_some() {
+            let open = questions_of(db, actor, children).await?;
+            return Ok((true, open.iter().map(ChildQuestions::open).sum()));
+        }
+    }
+    Ok((!children.is_empty(), 0))
+}
+
+async fn questions_of(
+    db: &Db,
+    actor: &Actor,
+    children: Vec<Child>,
+) -> Result<Vec<ChildQuestions>, AppError> {
     // (pupil, purpose) -> (answer, round)
     let current: Vec<(i64, i64, bool, Option<i64>)> = with_db!(db, |pool| sqlx::query_as(
         "SELECT pupil_id, purpose_id, answer, round_id FROM consent_current WHERE user_id = $1"
