@@ -121,8 +121,8 @@ pub async fn my_consent(db: &Db, actor: &Actor) -> Result<MyConsent, AppError> {
     })
 }
 
-/// A guardian's questions per child with their answers in force. Also what `current_user` counts
-/// on every page for the banner, so it leaves the history out.
+/// A guardian's questions per child with their answers in force, without the history: `banner`
+/// counts these on every page while a round is open.
 pub async fn questions(db: &Db, actor: &Actor) -> Result<Vec<ChildQuestions>, AppError> {
     let children = my_children(db, actor).await?;
     questions_of(db, actor, children).await
