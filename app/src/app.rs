@@ -109,8 +109,22 @@ fn Head() -> impl IntoView {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Meta name="theme-color" content="#0b6e4f"/>
         <Meta name="description" content=move || t_string!(i18n, app.description)/>
-        <Title formatter=|text: String| if text.is_empty() { "Kring".to_string() } else { format!("{text} · Kring") }/>
+        <Title formatter=page_title/>
     }
+}
+
+/// "Post title · Kring". leptos_meta writes the title into the server's HTML as it is, so a post,
+/// group, pupil or school named `</title><meta http-equiv="refresh" …>` would inject markup
+/// (XS-02): the server escapes it. In the browser it becomes `document.title`, which is plain text.
+fn page_title(text: String) -> String {
+    let title = if text.is_empty() {
+        "Kring".to_string()
+    } else {
+        format!("{text} · Kring")
+    };
+    #[cfg(feature = "ssr")]
+    let title = crate::server::mail::escape_html(&title);
+    title
 }
 
 /// Parses a route parameter as an id; a malformed id is simply an unknown one.

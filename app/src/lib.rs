@@ -20,6 +20,7 @@ pub mod consent;
 pub mod error;
 pub mod media;
 pub mod moderation;
+pub mod names;
 pub mod newsletters;
 pub mod notify;
 pub mod posts;

@@ -221,6 +221,8 @@ impl Config {
                     app::server::jobs::LEASE_SECS,
                     86_400,
                 )?,
+                // Deliberately no variable: only the test suite reaches a push service on this machine.
+                outbound: Default::default(),
             },
         })
     }

@@ -72,6 +72,7 @@ pub fn build(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .layer(CompressionLayer::new().compress_when(compressible))
         .with_state(state)
@@ -113,6 +114,28 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
     }
+}
+
+/// A server function whose arguments could not be read never ran, so nothing set its status and
+/// server_fn answers 500. The body is the `AppError` the client shows (a Dutch sentence); its own
+/// status is the right one (400 for a malformed form), so a client's mistake is not a server error.
+async fn server_fn_status(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let is_fn_error = response.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && response
+            .headers()
+            .contains_key(server_fn::error::SERVER_FN_ERROR_HEADER);
+    if !is_fn_error {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(err.status()).unwrap_or(parts.status);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Whether a browser `Origin` is Kring's own. On a loopback address, `localhost`, `127.0.0.1` and

@@ -173,16 +173,17 @@ pub async fn load_invitation(token: String) -> Result<InvitationInfo, AppError> 
 pub async fn accept_invitation(
     token: String,
     password: String,
-    password_confirm: String,
+    // An existing account accepts with its current password alone.
+    #[server(default)] password_confirm: String,
 ) -> Result<String, AppError> {
     ctx::reply(
         async {
             let state = ctx::state()?;
             let ip = ctx::client_ip().await?;
-            let password = super::model::NewPassword::parse(&password, &password_confirm)?;
             signed_in(
                 &state,
-                super::server::accept_invitation(&state, ip, &token, password).await?,
+                super::server::accept_invitation(&state, ip, &token, password, &password_confirm)
+                    .await?,
             )
         }
         .await,

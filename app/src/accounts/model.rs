@@ -125,7 +125,7 @@ impl NewPassword {
 
 /// A person's display name.
 pub fn parse_name(raw: &str, field: &str) -> Result<String, AppError> {
-    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = crate::names::plain(raw);
     if name.is_empty() {
         return Err(AppError::validation(field, "name_required"));
     }
@@ -135,12 +135,11 @@ pub fn parse_name(raw: &str, field: &str) -> Result<String, AppError> {
     Ok(name)
 }
 
+/// The one answer an inviter gets: whether the address already has an account stays with its owner,
+/// who accepts the invitation either way (AC-06).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InviteOutcome {
-    /// A new account will be made when the link is used.
     Invited,
-    /// The address already had an account: it was linked at once.
-    Linked,
 }
 
 /// What an invitation link shows before it is accepted.
@@ -149,6 +148,8 @@ pub struct InvitationInfo {
     pub name: String,
     pub email: String,
     pub school: String,
+    /// The address has an account already: the page asks for its password, not a new one.
+    pub has_account: bool,
 }
 
 #[cfg(test)]

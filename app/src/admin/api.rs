@@ -122,7 +122,7 @@ pub async fn invite_guardian(
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
             let outcome =
-                super::server::invite_guardian(&state, &actor, pupil_id, &name, &email).await?;
+                super::people::invite_guardian(&state, &actor, pupil_id, &name, &email).await?;
             leptos_axum::redirect(&format!("/beheer/leerling/{pupil_id}?uitgenodigd=1"));
             Ok(outcome)
         }
@@ -142,7 +142,7 @@ pub async fn invite_staff(
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
             let outcome =
-                super::server::invite_staff(&state, &actor, school_id, &name, &email, &role)
+                super::people::invite_staff(&state, &actor, school_id, &name, &email, &role)
                     .await?;
             leptos_axum::redirect(&format!("/beheer/school/{school_id}?uitgenodigd=1"));
             Ok(outcome)
@@ -161,7 +161,7 @@ pub async fn set_guardian_access(
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            super::server::set_guardian_access(&state.db, &actor, pupil_id, user_id, no_access)
+            super::people::set_guardian_access(&state.db, &actor, pupil_id, user_id, no_access)
                 .await?;
             leptos_axum::redirect(&format!("/beheer/leerling/{pupil_id}"));
             Ok(())
@@ -181,7 +181,7 @@ pub async fn set_group_staff(
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            super::server::set_group_staff(&state.db, &actor, group_id, user_id, member).await?;
+            super::people::set_group_staff(&state.db, &actor, group_id, user_id, member).await?;
             leptos_axum::redirect(&format!("/beheer/school/{school_id}"));
             Ok(())
         }
@@ -195,7 +195,7 @@ pub async fn set_user_active(user_id: i64, active: bool, back: String) -> Result
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            super::server::set_user_active(&state.db, &actor, user_id, active).await?;
+            super::people::set_user_active(&state.db, &actor, user_id, active).await?;
             // Only ever redirect within Kring.
             let back = if back.starts_with("/beheer/") {
                 back

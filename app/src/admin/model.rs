@@ -74,7 +74,8 @@ pub struct SchoolDetail {
 pub struct GuardianLink {
     pub user_id: i64,
     pub name: String,
-    pub email: String,
+    /// Only for those who may invite for this child: the child's own teachers and the directie.
+    pub email: Option<String>,
     pub no_access: bool,
     pub active: bool,
 }
@@ -86,6 +87,8 @@ pub struct PupilDetail {
     pub guardians: Vec<GuardianLink>,
     pub groups: Vec<GroupView>,
     pub can_manage: bool,
+    /// Staff of the child's own group and the directie invite guardians (AC-06).
+    pub can_invite: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,7 +116,7 @@ impl StaffRole {
 
 /// A group or school name: trimmed, 1–80 characters.
 pub fn parse_label(raw: &str, field: &str) -> Result<String, AppError> {
-    let s = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = crate::names::plain(raw);
     if s.is_empty() {
         return Err(AppError::validation(field, "name_required"));
     }

@@ -1,21 +1,17 @@
 //! Administration rules and queries. Foundation admins manage every school; directie their own
-//! school; teachers may look up pupils of their school and invite guardians. Anyone else gets
-//! `NotFound`, as for a school that does not exist.
+//! school; teachers may look up pupils of their school. Anyone else gets `NotFound`, as for a
+//! school that does not exist. People (invitations, access, accounts) are in `people`.
 use super::model::{
     parse_date, parse_label, GroupStaff, GroupView, GuardianLink, PupilDetail, PupilRow,
-    SchoolDetail, SchoolSummary, StaffRole, StaffRow, YearView,
+    SchoolDetail, SchoolSummary, StaffRow, YearView,
 };
 use crate::{
-    accounts::{
-        model::parse_name,
-        server::{invite, Grant, InviteOutcome},
-    },
+    accounts::model::parse_name,
     error::AppError,
     server::{
         auth::Actor,
         clock::{current_school_year, now},
         db::Db,
-        state::AppState,
     },
     with_db, with_tx,
 };
@@ -36,7 +32,7 @@ pub fn access(actor: &Actor, school_id: i64) -> Result<Access, AppError> {
     }
 }
 
-fn manage(actor: &Actor, school_id: i64) -> Result<(), AppError> {
+pub(super) fn manage(actor: &Actor, school_id: i64) -> Result<(), AppError> {
     match access(actor, school_id)? {
         Access::Manage => Ok(()),
         Access::Teach => Err(AppError::Forbidden),
@@ -271,7 +267,7 @@ pub async fn add_pupil(
     Ok(id)
 }
 
-async fn pupil_school(db: &Db, pupil_id: i64) -> Result<i64, AppError> {
+pub(super) async fn pupil_school(db: &Db, pupil_id: i64) -> Result<i64, AppError> {
     let row: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
         "SELECT school_id FROM pupils WHERE id = $1"
     )
@@ -326,7 +322,8 @@ pub async fn pupil_detail(db: &Db, actor: &Actor, pupil_id: i64) -> Result<Pupil
     .bind(school_id)
     .fetch_one(pool)
     .await)?;
-    let guardians: Vec<GuardianLink> = with_db!(db, |pool| {
+    let can_invite = super::people::may_invite_for(db, actor, school_id, pupil_id).await?;
+    let mut guardians: Vec<GuardianLink> = with_db!(db, |pool| {
         sqlx::query_as(
         "SELECT u.id AS user_id, u.name, u.email, gs.no_access, u.active FROM guardianships gs \
          JOIN users u ON u.id = gs.user_id WHERE gs.pupil_id = $1 ORDER BY u.name"
@@ -335,6 +332,11 @@ pub async fn pupil_detail(db: &Db, actor: &Actor, pupil_id: i64) -> Result<Pupil
     .fetch_all(pool)
     .await
     })?;
+    if !can_invite {
+        for g in &mut guardians {
+            g.email = None;
+        }
+    }
     let groups = groups_of(db, school_id, year.id)
         .await?
         .into_iter()
@@ -346,169 +348,6 @@ pub async fn pupil_detail(db: &Db, actor: &Actor, pupil_id: i64) -> Result<Pupil
         guardians,
         groups,
         can_manage: level == Access::Manage,
+        can_invite,
     })
-}
-
-/// Teachers and directie of the pupil's school invite guardians.
-pub async fn invite_guardian(
-    state: &AppState,
-    actor: &Actor,
-    pupil_id: i64,
-    name: &str,
-    email: &str,
-) -> Result<InviteOutcome, AppError> {
-    let school_id = pupil_school(&state.db, pupil_id).await?;
-    if !actor.is_staff_of(school_id) {
-        return Err(if actor.is_admin {
-            AppError::Forbidden
-        } else {
-            AppError::NotFound
-        });
-    }
-    invite(
-        state,
-        actor,
-        school_id,
-        name,
-        email,
-        Grant::Guardian { pupil_id },
-    )
-    .await
-}
-
-/// Admins and directie invite staff.
-pub async fn invite_staff(
-    state: &AppState,
-    actor: &Actor,
-    school_id: i64,
-    name: &str,
-    email: &str,
-    role: &str,
-) -> Result<InviteOutcome, AppError> {
-    manage(actor, school_id)?;
-    let role = StaffRole::parse(role)?;
-    invite(
-        state,
-        actor,
-        school_id,
-        name,
-        email,
-        Grant::Staff {
-            role: role.as_str().to_string(),
-        },
-    )
-    .await
-}
-
-/// Marks a guardian link "no access" (e.g. a court decision) or lifts it.
-pub async fn set_guardian_access(
-    db: &Db,
-    actor: &Actor,
-    pupil_id: i64,
-    user_id: i64,
-    no_access: bool,
-) -> Result<(), AppError> {
-    let school_id = pupil_school(db, pupil_id).await?;
-    manage(actor, school_id)?;
-    let done = with_db!(db, |pool| sqlx::query(
-        "UPDATE guardianships SET no_access = $3 WHERE pupil_id = $1 AND user_id = $2"
-    )
-    .bind(pupil_id)
-    .bind(user_id)
-    .bind(no_access)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
-    if done == 0 {
-        return Err(AppError::NotFound);
-    }
-    Ok(())
-}
-
-/// Adds or removes a staff member of the school to or from one of its groups.
-pub async fn set_group_staff(
-    db: &Db,
-    actor: &Actor,
-    group_id: i64,
-    user_id: i64,
-    member: bool,
-) -> Result<(), AppError> {
-    let row: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
-        "SELECT school_id FROM groups WHERE id = $1"
-    )
-    .bind(group_id)
-    .fetch_optional(pool)
-    .await)?;
-    let school_id = row.ok_or(AppError::NotFound)?.0;
-    manage(actor, school_id)?;
-    let is_staff: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
-        "SELECT user_id FROM staff_roles WHERE user_id = $1 AND school_id = $2 LIMIT 1"
-    )
-    .bind(user_id)
-    .bind(school_id)
-    .fetch_optional(pool)
-    .await)?;
-    if is_staff.is_none() {
-        return Err(AppError::validation("user_id", "not_staff_of_school"));
-    }
-    let sql = if member {
-        "INSERT INTO group_staff (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
-    } else {
-        "DELETE FROM group_staff WHERE group_id = $1 AND user_id = $2"
-    };
-    with_db!(db, |pool| sqlx::query(sql)
-        .bind(group_id)
-        .bind(user_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-/// Deactivates or reactivates an account. Admins may do so for anyone; directie for people linked to
-/// their school. Deactivation ends the person's sessions at once.
-pub async fn set_user_active(
-    db: &Db,
-    actor: &Actor,
-    user_id: i64,
-    active: bool,
-) -> Result<(), AppError> {
-    if user_id == actor.user_id {
-        return Err(AppError::validation("user_id", "cannot_deactivate_self"));
-    }
-    if !actor.is_admin {
-        let linked: Option<(i64,)> = with_db!(db, |pool| {
-            sqlx::query_as(
-            "SELECT sr.school_id FROM staff_roles sr WHERE sr.user_id = $1 AND sr.school_id IN \
-               (SELECT school_id FROM staff_roles WHERE user_id = $2 AND role = 'directie') \
-             UNION SELECT p.school_id FROM guardianships gs JOIN pupils p ON p.id = gs.pupil_id \
-               WHERE gs.user_id = $1 AND p.school_id IN \
-               (SELECT school_id FROM staff_roles WHERE user_id = $2 AND role = 'directie') LIMIT 1"
-        )
-        .bind(user_id)
-        .bind(actor.user_id)
-        .fetch_optional(pool)
-        .await
-        })?;
-        if linked.is_none() {
-            return Err(AppError::NotFound);
-        }
-    }
-    with_tx!(db, |tx| {
-        let done = sqlx::query("UPDATE users SET active = $2 WHERE id = $1")
-            .bind(user_id)
-            .bind(active)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(AppError::NotFound);
-        }
-        if !active {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-    });
-    Ok(())
 }

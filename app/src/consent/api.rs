@@ -167,6 +167,7 @@ pub async fn load_photo_tags(post_id: i64) -> Result<PhotoTags, AppError> {
 pub async fn save_photo_tags(
     post_id: i64,
     #[server(default)] tags: Vec<String>,
+    #[server(default)] no_children: Vec<String>,
 ) -> Result<(), AppError> {
     ctx::reply(
         async {
@@ -177,7 +178,8 @@ pub async fn save_photo_tags(
                 .map(|t| crate::posts::model::parse_tag(t))
                 .collect::<Option<Vec<_>>>()
                 .ok_or_else(|| AppError::validation("tags", "tag_not_in_group"))?;
-            super::server::save_photo_tags(&state.db, &actor, post_id, &parsed).await?;
+            super::server::save_photo_tags(&state.db, &actor, post_id, &parsed, &no_children)
+                .await?;
             leptos_axum::redirect(&format!("/bericht/{post_id}?kinderen=1"));
             Ok(())
         }

@@ -128,8 +128,12 @@ pub struct PhotoTags {
     pub post_id: i64,
     /// Each ready item with the pupil ids tagged in it.
     pub items: Vec<(crate::media::model::MediaView, Vec<i64>)>,
+    /// The items marked "no recognisable child".
+    pub no_children: Vec<String>,
     /// Children of the post's groups (any class of the school for a school-wide post).
     pub candidates: Vec<TagCandidate>,
+    /// The school wants every photo to name its children or "no recognisable child".
+    pub required: bool,
 }
 
 /// A child the teacher can tag in a photo, with what their photo consent comes to.

@@ -96,7 +96,7 @@ pub fn split(body: &str) -> (String, Vec<Section>) {
 }
 
 fn one_line(raw: &str) -> String {
-    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::names::plain(raw)
 }
 
 /// What the newsletter form sends, as the server reads it.

@@ -69,11 +69,11 @@ async fn receive_pdf(state: &AppState, mut field: Field<'_>) -> Result<String, &
 /// in ".pdf".
 fn clean_name(raw: &str) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let mut name: String = base
+    let visible: String = base
         .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(120)
+        .filter(|c| !c.is_control() && !crate::names::is_invisible_format(*c) && *c != '"')
         .collect();
+    let mut name: String = crate::names::plain(&visible).chars().take(120).collect();
     name = name.trim().to_string();
     if name.is_empty() {
         name = "bijlage".into();
@@ -235,5 +235,6 @@ mod tests {
         assert_eq!(clean_name("../../etc/passwd"), "passwd.pdf");
         assert_eq!(clean_name("a\"b\n.PDF"), "ab.PDF");
         assert_eq!(clean_name(""), "bijlage.pdf");
+        assert_eq!(clean_name("cod\u{202E}fdp.exe"), "codfdp.exe.pdf");
     }
 }

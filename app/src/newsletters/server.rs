@@ -303,15 +303,12 @@ pub async fn send(
         ));
     }
     if crate::consent::server::tags_required(db, post.school_id).await? {
-        let (untagged,): (i64,) = with_db!(db, |pool| {
-            sqlx::query_as(
-            "SELECT COUNT(*) FROM media m WHERE m.post_id = $1 AND m.status NOT IN ('discarded', 'failed') \
-               AND m.no_children = FALSE AND NOT EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = m.id)"
+        let (untagged,): (i64,) = with_db!(db, |pool| sqlx::query_as(
+            crate::consent::server::UNTAGGED_MEDIA
         )
         .bind(id)
         .fetch_one(pool)
-        .await
-        })?;
+        .await)?;
         if untagged > 0 {
             return Err(AppError::validation("media", "media_tags_required"));
         }

@@ -78,7 +78,12 @@ pub async fn push_subscribe(
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            let sub = super::push::Subscription::parse(&endpoint, &p256dh, &auth)?;
+            let sub = super::push::Subscription::parse(
+                state.settings.outbound,
+                &endpoint,
+                &p256dh,
+                &auth,
+            )?;
             let token = ctx::current_token().await?;
             super::push::subscribe(&state.db, &actor, token.as_deref(), &sub).await
         }

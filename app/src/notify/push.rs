@@ -11,14 +11,17 @@ use web_push_native::{
 
 use crate::{
     error::AppError,
-    server::{auth::Actor, clock::now, db::Db, secrets, state::AppState},
-    with_db,
+    server::{auth::Actor, clock::now, db::Db, outbound::Reach, secrets, state::AppState},
+    with_db, with_tx,
 };
 
 const VAPID_KEY: &str = "vapid_private";
 const UNSUBSCRIBE_KEY: &str = "unsubscribe_secret";
 /// Subscriptions a browser has not confirmed for this long are dropped.
 pub const STALE_SECS: i64 = 60 * 86400;
+/// Devices one person may register; a new one beyond this replaces the one heard from longest ago
+/// (SS-01: nobody makes the server send a hundred requests per post).
+pub const MAX_DEVICES: i64 = 10;
 /// How long a push service keeps an undelivered message; also the VAPID token's lifetime, which
 /// push services want below 24 hours.
 const TTL_SECS: u64 = 12 * 3600;
@@ -123,13 +126,17 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    pub fn parse(endpoint: &str, p256dh: &str, auth: &str) -> Result<Subscription, AppError> {
+    pub fn parse(
+        reach: Reach,
+        endpoint: &str,
+        p256dh: &str,
+        auth: &str,
+    ) -> Result<Subscription, AppError> {
         let bad = || AppError::validation("push", "push_invalid");
         let url = url::Url::parse(endpoint).map_err(|_| bad())?;
-        // Push services are https; plain http only to this machine (tests, local push servers).
-        let local = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
-        if endpoint.len() > 2000 || !(url.scheme() == "https" || (url.scheme() == "http" && local))
-        {
+        // Push services are https on the public internet (SS-01); names are checked again when
+        // they are resolved for each connection.
+        if endpoint.len() > 2000 || !reach.allows_url(&url) {
             return Err(bad());
         }
         let key = Base64UrlUnpadded::decode_vec(p256dh.trim_end_matches('=')).map_err(|_| bad())?;
@@ -147,7 +154,9 @@ impl Subscription {
     }
 }
 
-/// Stores (or refreshes) this device's subscription for the signed-in person and session.
+/// Stores (or refreshes) this device's subscription for the signed-in person and session. An
+/// endpoint that another account registered in a session that is still live stays theirs; beyond
+/// `MAX_DEVICES` the device heard from longest ago makes way.
 pub async fn subscribe(
     db: &Db,
     actor: &Actor,
@@ -156,23 +165,42 @@ pub async fn subscribe(
 ) -> Result<(), AppError> {
     let at = now();
     let session_hash = session_token.map(secrets::hash_token);
-    with_db!(db, |pool| {
+    with_tx!(db, |tx| {
+        let (taken,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM push_subscriptions ps JOIN sessions s ON s.id_hash = ps.session_hash \
+             WHERE ps.endpoint = $1 AND ps.user_id <> $2 AND s.expires_at > $3",
+        )
+        .bind(&sub.endpoint)
+        .bind(actor.user_id)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
+        if taken > 0 {
+            return Err(AppError::validation("push", "push_invalid"));
+        }
         sqlx::query(
-        "INSERT INTO push_subscriptions (user_id, session_hash, endpoint, p256dh, auth, created_at, refreshed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) \
-         ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, session_hash = excluded.session_hash, \
-           p256dh = excluded.p256dh, auth = excluded.auth, refreshed_at = excluded.refreshed_at"
-    )
-    .bind(actor.user_id)
-    .bind(session_hash)
-    .bind(&sub.endpoint)
-    .bind(&sub.p256dh)
-    .bind(&sub.auth)
-    .bind(at)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected())
-    })?;
+            "INSERT INTO push_subscriptions (user_id, session_hash, endpoint, p256dh, auth, created_at, refreshed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6) \
+             ON CONFLICT (endpoint) DO UPDATE SET user_id = excluded.user_id, session_hash = excluded.session_hash, \
+               p256dh = excluded.p256dh, auth = excluded.auth, refreshed_at = excluded.refreshed_at",
+        )
+        .bind(actor.user_id)
+        .bind(session_hash)
+        .bind(&sub.endpoint)
+        .bind(&sub.p256dh)
+        .bind(&sub.auth)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM push_subscriptions WHERE user_id = $1 AND id NOT IN \
+             (SELECT id FROM push_subscriptions WHERE user_id = $1 ORDER BY refreshed_at DESC, id DESC LIMIT $2)",
+        )
+        .bind(actor.user_id)
+        .bind(MAX_DEVICES)
+        .execute(&mut *tx)
+        .await?;
+    });
     Ok(())
 }
 
@@ -237,6 +265,15 @@ pub async fn send(
     if auth.len() != 16 {
         return Err("bad auth".into());
     }
+    // Checked again at sending: a row from before the rule, or a rule made stricter since.
+    let allowed = url::Url::parse(&endpoint).is_ok_and(|u| state.settings.outbound.allows_url(&u));
+    if !allowed {
+        tracing::warn!(
+            subscription = subscription_id,
+            "push endpoint not allowed; not sent"
+        );
+        return Ok(());
+    }
     let uri: http::Uri = endpoint.parse().map_err(|_| "bad endpoint")?;
     let contact = format!("mailto:{}", mail_address(&state.settings.mail_from));
     let payload = serde_json::to_vec(&Payload {
@@ -268,7 +305,8 @@ pub async fn send(
             .map_err(|e| e.to_string())?;
             Ok(())
         }
-        404 | 410 => {
+        // Gone; or a redirect, which no push service sends and which is never followed (SS-01).
+        300..=399 | 404 | 410 => {
             with_db!(db, |pool| sqlx::query(
                 "DELETE FROM push_subscriptions WHERE id = $1"
             )
@@ -279,6 +317,7 @@ pub async fn send(
             .map_err(|e| e.to_string())?;
             tracing::info!(
                 subscription = subscription_id,
+                status = response.status().as_u16(),
                 "push subscription gone; removed"
             );
             Ok(())
@@ -303,11 +342,15 @@ mod tests {
     fn subscriptions_are_checked() {
         let key = "BLn9b-VR0ca83knDNZ32dCHGyjJp-1riX9ZTN40MqV8K_LpQmLqxC_DoHvqvFXO_nGdAB4W9dogZb_sM-uV4JbY";
         let auth = "_ordMnz7uTCmrpBTeUV4Bw";
-        assert!(Subscription::parse("https://fcm.googleapis.com/fcm/send/abc", key, auth).is_ok());
-        assert!(Subscription::parse("http://127.0.0.1:9/push", key, auth).is_ok());
-        assert!(Subscription::parse("http://push.example/abc", key, auth).is_err());
-        assert!(Subscription::parse("https://push.example/abc", "AAAA", auth).is_err());
-        assert!(Subscription::parse("https://push.example/abc", key, "AAAA").is_err());
+        let p = Reach::PublicOnly;
+        assert!(
+            Subscription::parse(p, "https://fcm.googleapis.com/fcm/send/abc", key, auth).is_ok()
+        );
+        assert!(Subscription::parse(p, "http://127.0.0.1:9/push", key, auth).is_err());
+        assert!(Subscription::parse(Reach::Local, "http://127.0.0.1:9/push", key, auth).is_ok());
+        assert!(Subscription::parse(p, "http://push.example/abc", key, auth).is_err());
+        assert!(Subscription::parse(p, "https://push.example/abc", "AAAA", auth).is_err());
+        assert!(Subscription::parse(p, "https://push.example/abc", key, "AAAA").is_err());
     }
 
     #[test]

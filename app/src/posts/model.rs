@@ -179,7 +179,7 @@ impl NewPost {
 
 impl NewPost {
     pub fn parse(form: PostForm) -> Result<NewPost, AppError> {
-        let title = form.title.trim();
+        let title = crate::names::plain(&form.title);
         let body = form.body.trim();
         if body.is_empty() {
             return Err(AppError::validation("body", "post_body_required"));
@@ -220,7 +220,7 @@ impl NewPost {
             tags,
             no_children,
             media,
-            title: (!title.is_empty()).then(|| title.to_string()),
+            title: (!title.is_empty()).then_some(title),
             body: body.to_string(),
             groups,
             urgent: form.urgent,

@@ -335,6 +335,13 @@ pub async fn create(
                 return Err(AppError::validation("media", "media_missing"));
             }
         }
+        for uid in &post.no_children {
+            sqlx::query("UPDATE media SET no_children = TRUE WHERE post_id = $1 AND uid = $2")
+                .bind(id)
+                .bind(uid)
+                .execute(&mut *tx)
+                .await?;
+        }
         for (uid, pupil) in &post.tags {
             // Only children of the post's groups this school year (any child of the school for a
             // school-wide post).

@@ -59,6 +59,8 @@ pub enum ConnectError {
     Open(#[from] sqlx::Error),
     #[error("could not apply migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the migrations left rows in {0} that point to nothing")]
+    ForeignKeys(String),
 }
 
 impl Db {
@@ -90,7 +92,25 @@ impl Db {
     /// Applies the embedded, append-only migrations of this backend.
     pub async fn migrate(&self) -> Result<(), ConnectError> {
         match self {
-            Db::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
+            Db::Sqlite(pool) => {
+                // SQLite can change a table's key only by rebuilding the table, and a DROP TABLE with
+                // foreign keys on deletes the rows that point into it (ON DELETE CASCADE). The pragma
+                // cannot change inside the migration's transaction, so the migrations get a connection
+                // of their own with foreign keys off, checked afterwards.
+                use sqlx::{ConnectOptions, Connection};
+                let options = (*pool.connect_options()).clone().foreign_keys(false);
+                let mut conn = options.connect().await?;
+                sqlx::migrate!("../migrations/sqlite")
+                    .run(&mut conn)
+                    .await?;
+                let broken: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
+                    .fetch_all(&mut conn)
+                    .await?;
+                conn.close().await?;
+                if let Some((table,)) = broken.first() {
+                    return Err(ConnectError::ForeignKeys(table.clone()));
+                }
+            }
             Db::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
         }
         Ok(())

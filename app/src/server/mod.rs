@@ -7,6 +7,7 @@ mod error;
 pub mod headers;
 pub mod jobs;
 pub mod mail;
+pub mod outbound;
 pub mod pwa;
 pub mod secrets;
 pub mod smtp;

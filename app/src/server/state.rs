@@ -38,6 +38,9 @@ pub struct Settings {
     pub job_runners: usize,
     /// How long a claimed job is leased before another runner may take it over.
     pub job_lease_secs: i64,
+    /// Where requests to user-chosen addresses (push endpoints) may go: the public internet only.
+    /// Tests set `Reach::Local` here to reach their own push service; no environment variable can.
+    pub outbound: super::outbound::Reach,
 }
 
 impl Settings {

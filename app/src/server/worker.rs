@@ -10,7 +10,7 @@ use super::{
     state::AppState,
 };
 use crate::{
-    accounts::server::{InvitationJob, LinkedJob, ResetJob, INVITE_SECS, RESET_SECS},
+    accounts::server::{InvitationJob, ResetJob, INVITE_SECS, RESET_SECS},
     error::AppError,
     i18n::*,
     media, with_db,
@@ -29,10 +29,8 @@ pub struct Runner {
 
 impl Runner {
     pub fn new(state: AppState, mailer: Mailer) -> Runner {
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(30))
-            .build()
-            .unwrap_or_default();
+        // Push endpoints are chosen by users' browsers: never inside the school's network (SS-01).
+        let http = super::outbound::client(state.settings.outbound);
         Runner {
             state,
             mailer,
@@ -148,7 +146,6 @@ async fn handle(runner: &Runner, job: &Job) -> Result<(), String> {
     let (mail, user) = match job.kind.as_str() {
         "mail.invitation" => (invitation_mail(state, payload(job)?).await, None),
         "mail.password_reset" => (reset_mail(state, payload(job)?).await, None),
-        "mail.linked" => (linked_mail(state, payload(job)?).await, None),
         crate::consent::server::MAIL_JOB => (
             crate::consent::mail::render(state, payload(job)?).await,
             None,
@@ -211,13 +208,16 @@ struct InviteRow {
     email: String,
     name: String,
     school: String,
+    /// The language of the account the address already has, if any.
+    account_locale: Option<String>,
 }
 
 async fn invitation_mail(state: &AppState, job: InvitationJob) -> Result<Option<Mail>, AppError> {
     let db = &state.db;
     let row: Option<InviteRow> = with_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT i.email, i.name, s.name AS school FROM invitations i JOIN schools s ON s.id = i.school_id \
+        "SELECT i.email, i.name, s.name AS school, u.locale AS account_locale \
+         FROM invitations i JOIN schools s ON s.id = i.school_id LEFT JOIN users u ON u.email = i.email \
          WHERE i.id = $1 AND i.used_at IS NULL AND i.expires_at > $2"
     )
     .bind(job.invitation_id)
@@ -237,13 +237,23 @@ async fn invitation_mail(state: &AppState, job: InvitationJob) -> Result<Option<
     .await
     .map(|r| r.rows_affected()))?;
     let link = state.settings.link(&format!("/uitnodiging?token={token}"));
-    let l = Locale::nl;
+    let l = row.account_locale.as_deref().map_or(Locale::nl, locale);
     let days = INVITE_SECS / 86400;
     let subject = td_string!(l, mail.invite_subject, school = &row.school).to_string();
     let hello = td_string!(l, mail.hello, name = &row.name).to_string();
-    let body = td_string!(l, mail.invite_body, school = &row.school).to_string();
+    // Only the address's owner reads this: they learn that their account is asked, not linked.
+    let (body, button) = if row.account_locale.is_some() {
+        (
+            td_string!(l, mail.invite_body_existing, school = &row.school).to_string(),
+            td_string!(l, mail.invite_button_existing).to_string(),
+        )
+    } else {
+        (
+            td_string!(l, mail.invite_body, school = &row.school).to_string(),
+            td_string!(l, mail.invite_button).to_string(),
+        )
+    };
     let expires = td_string!(l, mail.invite_expires, days = days).to_string();
-    let button = td_string!(l, mail.invite_button).to_string();
     Ok(Some(Mail {
         to: row.email,
         text: format!("{hello}\n\n{body}\n\n{button}: {link}\n\n{expires}\n"),
@@ -289,35 +299,6 @@ async fn reset_mail(state: &AppState, job: ResetJob) -> Result<Option<Mail>, App
         to: email,
         text: format!("{hello}\n\n{body}\n\n{button}: {link}\n\n{ignore}\n"),
         html: html_body(&subject, &[hello, body, ignore], &button, &link),
-        subject,
-        unsubscribe: None,
-    }))
-}
-
-async fn linked_mail(state: &AppState, job: LinkedJob) -> Result<Option<Mail>, AppError> {
-    let db = &state.db;
-    let row: Option<(String, String, String, String)> = with_db!(db, |pool| {
-        sqlx::query_as(
-        "SELECT u.email, u.name, u.locale, s.name FROM users u, schools s WHERE u.id = $1 AND s.id = $2 AND u.active = TRUE"
-    )
-    .bind(job.user_id)
-    .bind(job.school_id)
-    .fetch_optional(pool)
-    .await
-    })?;
-    let Some((email, name, code, school)) = row else {
-        return Ok(None);
-    };
-    let link = state.settings.link("/");
-    let l = locale(&code);
-    let subject = td_string!(l, mail.linked_subject, school = &school).to_string();
-    let hello = td_string!(l, mail.hello, name = &name).to_string();
-    let body = td_string!(l, mail.linked_body, school = &school).to_string();
-    let button = td_string!(l, mail.open_kring).to_string();
-    Ok(Some(Mail {
-        to: email,
-        text: format!("{hello}\n\n{body}\n\n{button}: {link}\n"),
-        html: html_body(&subject, &[hello, body], &button, &link),
         subject,
         unsubscribe: None,
     }))

@@ -19,6 +19,22 @@ pub fn InvitePage() -> impl IntoView {
     let body = move || {
         Suspend::new(async move {
             match info.await {
+                // An existing account accepts with its own password: nothing is linked to an
+                // account without its owner (AC-06).
+                Ok(inv) if inv.has_account => view! {
+                    <h1>{t!(i18n, invite.welcome, name = inv.name.clone())}</h1>
+                    <p class="lead">{t!(i18n, invite.intro_existing, school = inv.school.clone())}</p>
+                    <p class="muted">{t!(i18n, invite.existing_for, email = inv.email.clone())}</p>
+                    <FormError result=action.value()/>
+                    <ActionForm action=action>
+                        <input type="hidden" name="token" value=token/>
+                        <label for="password">{t!(i18n, fields.password)}</label>
+                        <input id="password" type="password" name="password" autocomplete="current-password" required/>
+                        <button type="submit" class="primary">{t!(i18n, invite.accept)}</button>
+                    </ActionForm>
+                    <p class="aside"><a href="/wachtwoord-vergeten">{t!(i18n, login.forgot)}</a></p>
+                }
+                .into_any(),
                 Ok(inv) => view! {
                     <h1>{t!(i18n, invite.welcome, name = inv.name.clone())}</h1>
                     <p class="lead">{t!(i18n, invite.intro, school = inv.school.clone())}</p>

@@ -48,14 +48,15 @@ pub fn PupilPage() -> impl IntoView {
                     let name = format!("{} {}", d.pupil.first_name, d.pupil.last_name);
                     let back = format!("/beheer/leerling/{pupil_id}");
                     let can_manage = d.can_manage;
+                    let can_invite = d.can_invite;
                     let current = d.pupil.group_id;
                     let guardians = d.guardians.into_iter().map(|g| {
                         let back = back.clone();
                         view! {
                             <li class="guardian">
                                 <p>
-                                    <strong>{g.name.clone()}</strong><br/>
-                                    <span class="muted small">{g.email.clone()}</span>
+                                    <strong>{g.name.clone()}</strong>
+                                    {g.email.clone().map(|e| view! { <br/><span class="muted small">{e}</span> })}
                                 </p>
                                 {g.no_access.then(|| view! { <p class="badge urgent-badge">{t!(i18n, admin.no_access)}</p> })}
                                 {(!g.active).then(|| view! { <p class="badge">{t!(i18n, admin.inactive)}</p> })}
@@ -114,17 +115,19 @@ pub fn PupilPage() -> impl IntoView {
                             <FormError result=access.value()/>
                             <FormError result=active.value()/>
                             <ul class="list">{guardians}</ul>
-                            <h3>{t!(i18n, admin.invite_guardian)}</h3>
-                            <p class="hint">{t!(i18n, admin.invite_guardian_help)}</p>
-                            <FormError result=invite.value()/>
-                            <ActionForm action=invite>
-                                <input type="hidden" name="pupil_id" value=pupil_id/>
-                                <label for="guardian-name">{t!(i18n, fields.name)}</label>
-                                <input id="guardian-name" name="name" required maxlength="100" autocomplete="off"/>
-                                <label for="guardian-email">{t!(i18n, fields.email)}</label>
-                                <input id="guardian-email" name="email" type="email" required autocomplete="off"/>
-                                <button type="submit" class="primary">{t!(i18n, admin.send_invite)}</button>
-                            </ActionForm>
+                            {can_invite.then(|| view! {
+                                <h3>{t!(i18n, admin.invite_guardian)}</h3>
+                                <p class="hint">{t!(i18n, admin.invite_guardian_help)}</p>
+                                <FormError result=invite.value()/>
+                                <ActionForm action=invite>
+                                    <input type="hidden" name="pupil_id" value=pupil_id/>
+                                    <label for="guardian-name">{t!(i18n, fields.name)}</label>
+                                    <input id="guardian-name" name="name" required maxlength="100" autocomplete="off"/>
+                                    <label for="guardian-email">{t!(i18n, fields.email)}</label>
+                                    <input id="guardian-email" name="email" type="email" required autocomplete="off"/>
+                                    <button type="submit" class="primary">{t!(i18n, admin.send_invite)}</button>
+                                </ActionForm>
+                            })}
                         </section>
                     }
                     .into_any()

@@ -28,13 +28,18 @@ pub fn PhotoTagsPage() -> impl IntoView {
                     let id = p.post_id;
                     let total = p.items.len();
                     let candidates = StoredValue::new(p.candidates);
+                    let required = p.required;
                     let items = p
                         .items
                         .into_iter()
                         .enumerate()
-                        .map(|(i, (media, tags))| view! { <ItemTags media tags n=i + 1 total candidates/> })
+                        .map(|(i, (media, tags))| {
+                            let nobody = p.no_children.contains(&media.uid);
+                            view! { <ItemTags media tags nobody n=i + 1 total candidates/> }
+                        })
                         .collect_view();
                     view! {
+                        {required.then(|| view! { <p class="hint">{t!(i18n, media.tags_required_hint)}</p> })}
                         <FormError result=save.value()/>
                         <ActionForm action=save>
                             <input type="hidden" name="post_id" value=id/>
@@ -63,6 +68,8 @@ pub fn PhotoTagsPage() -> impl IntoView {
 fn ItemTags(
     media: MediaView,
     tags: Vec<i64>,
+    /// Marked "no recognisable child".
+    nobody: bool,
     n: usize,
     total: usize,
     candidates: StoredValue<Vec<TagCandidate>>,
@@ -122,6 +129,8 @@ fn ItemTags(
             })
             .collect_view()
     });
+    let none_id = format!("none-{uid}");
+    let none_for = none_id.clone();
     view! {
         <li class="card tag-item">
             <img src=media.url(Variant::Thumb) alt=alt.clone() width="160" height="160" loading="lazy"/>
@@ -129,6 +138,10 @@ fn ItemTags(
                 <legend>{alt}</legend>
                 {warning}
                 {boxes}
+                <label class="choice" for=none_for>
+                    <input type="checkbox" id=none_id name="no_children[]" value=uid.clone() checked=nobody/>
+                    <span>{t!(i18n, media.no_children)}</span>
+                </label>
                 {others}
             </fieldset>
         </li>

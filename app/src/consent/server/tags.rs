@@ -12,6 +12,12 @@ use crate::{
 pub const INSERT_TAG: &str = "INSERT INTO media_tags (media_id, pupil_id) \
 SELECT id, $2 FROM media WHERE uid = $1 AND post_id = $3 ON CONFLICT DO NOTHING";
 
+/// How many photos and videos of post `$1` name neither a child nor "no recognisable child": in a
+/// school that requires tags, such a post is not published and its tags cannot be emptied.
+pub const UNTAGGED_MEDIA: &str = "SELECT COUNT(*) FROM media m WHERE m.post_id = $1 \
+AND m.status NOT IN ('discarded', 'failed') AND m.no_children = FALSE \
+AND NOT EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = m.id)";
+
 /// Children that may be tagged in this post: those of its groups, or of the whole school for a
 /// school-wide post, as far as the actor may post to them.
 async fn candidates_for(
@@ -43,7 +49,14 @@ pub async fn photo_tags(db: &Db, actor: &Actor, post_id: i64) -> Result<PhotoTag
     .fetch_all(pool)
     .await
     })?;
+    let no_children: Vec<(String,)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT uid FROM media WHERE post_id = $1 AND no_children = TRUE"
+    )
+    .bind(post_id)
+    .fetch_all(pool)
+    .await)?;
     let candidates = candidates_for(db, actor, &post).await?;
+    let required = super::tags_required(db, post.school_id).await?;
     let items = post
         .media
         .into_iter()
@@ -59,26 +72,35 @@ pub async fn photo_tags(db: &Db, actor: &Actor, post_id: i64) -> Result<PhotoTag
     Ok(PhotoTags {
         post_id,
         items,
+        no_children: no_children.into_iter().map(|(uid,)| uid).collect(),
         candidates,
+        required,
     })
 }
 
 /// Sets the tags of the post's items for the children on the form (the candidates); tags of other
 /// children stay. Every pair must name an item of this post and a child the actor may tag in it.
+/// `no_children` lists the items that show no recognisable child. In a school that requires tags,
+/// the result must still name a child (or "nobody") on every item, or nothing changes: removing the
+/// last tag would otherwise show a hidden photo to the whole group.
 pub async fn save_photo_tags(
     db: &Db,
     actor: &Actor,
     post_id: i64,
     tags: &[(String, i64)],
+    no_children: &[String],
 ) -> Result<(), AppError> {
     let post = crate::posts::server::editable(db, actor, post_id).await?;
     let candidates = candidates_for(db, actor, &post).await?;
-    let valid = tags.iter().all(|(uid, pupil)| {
-        post.media.iter().any(|m| m.uid == *uid) && candidates.iter().any(|c| c.pupil_id == *pupil)
-    });
+    let of_post = |uid: &String| post.media.iter().any(|m| m.uid == *uid);
+    let valid = tags
+        .iter()
+        .all(|(uid, pupil)| of_post(uid) && candidates.iter().any(|c| c.pupil_id == *pupil))
+        && no_children.iter().all(of_post);
     if !valid {
         return Err(AppError::validation("tags", "tag_not_in_group"));
     }
+    let required = super::tags_required(db, post.school_id).await?;
     let ids: Vec<String> = candidates.iter().map(|c| c.pupil_id.to_string()).collect();
     let delete = format!(
         "DELETE FROM media_tags WHERE media_id IN (SELECT id FROM media WHERE post_id = $1) \
@@ -100,6 +122,27 @@ pub async fn save_photo_tags(
                 .bind(post_id)
                 .execute(&mut *tx)
                 .await?;
+        }
+        sqlx::query("UPDATE media SET no_children = FALSE WHERE post_id = $1")
+            .bind(post_id)
+            .execute(&mut *tx)
+            .await?;
+        for uid in no_children {
+            sqlx::query("UPDATE media SET no_children = TRUE WHERE post_id = $1 AND uid = $2")
+                .bind(post_id)
+                .bind(uid)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if required {
+            let (untagged,): (i64,) = sqlx::query_as(UNTAGGED_MEDIA)
+                .bind(post_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            if untagged > 0 {
+                // Dropping the transaction undoes every change above.
+                return Err(AppError::validation("media", "media_tags_required"));
+            }
         }
     });
     Ok(())

@@ -1,7 +1,7 @@
 //! Photos end to end against the real router, on SQLite and PostgreSQL: upload, refusal of bad files
 //! (UP-01, UP-02), metadata stripped byte for byte (UP-03), authorised serving (UP-04, AC-01 for
 //! media URLs), nothing left of a broken upload (UP-05), files deleted with their post (PR-05).
-mod common;
+use crate::common;
 
 use std::{path::PathBuf, time::Duration};
 

@@ -1,5 +1,5 @@
 //! The core loop: a teacher posts to a group, its families read it, nobody else can.
-mod common;
+use crate::common;
 
 use common::TestApp;
 

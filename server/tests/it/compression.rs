@@ -1,5 +1,5 @@
 //! Compression of what the server sends: pages and answers as the browser asks, media never.
-mod common;
+use crate::common;
 
 use common::TestApp;
 

@@ -1,5 +1,5 @@
 //! Comments, reports and the moderation queue, against the real router on both databases.
-mod common;
+use crate::common;
 
 use common::TestApp;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! The "Mijn kind" album and its zip (PR-01, PR-02, AC-01), on both databases: a guardian sees
 //! every photo their own child is tagged in, per school year, and never one that also shows a
 //! child without consent.
-mod common;
+use crate::common;
 
 use std::io::Read;
 

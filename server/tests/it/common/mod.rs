@@ -37,8 +37,28 @@ pub struct TestApp {
 
 /// Runs one async test body against both databases: `db_tests!(name, other_name);` where each name is
 /// an `async fn name(app: TestApp)`.
+/// `db_tests!(settings |s| …; name, …)` starts each app with changed settings (e.g. the test-only
+/// `Reach::Local` for a push service on this machine).
 #[macro_export]
 macro_rules! db_tests {
+    (settings $adjust:expr; $($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::spawn_app_with($crate::common::Backend::Sqlite, $adjust).await).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::spawn_app_with($crate::common::Backend::Postgres, $adjust).await).await
+                }
+            )*
+        }
+    };
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(

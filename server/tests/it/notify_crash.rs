@@ -2,7 +2,7 @@
 //! while it sends, and restarted, until the queue is empty. Every guardian still gets their summary
 //! (0 lost), and a summary arrives twice only when the process died in the instant after handing it
 //! to SMTP: duplicates ≤ kills. One job runner, so each kill can interrupt at most one message.
-mod common;
+use crate::common;
 
 use std::{
     process::{Child, Command, Stdio},

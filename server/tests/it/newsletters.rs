@@ -2,7 +2,7 @@
 //! is seen by its author only (preview), sending publishes it in the school group and delivers it
 //! by each guardian's preference, PDFs are served only to readers (UP-04, AC-02), scheduling goes
 //! out through the job queue at its moment, and the archive lists what each reader may read.
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Media on S3-compatible object storage: the same upload, processing, serving and deletion as on
 //! the local disk, against a real S3 protocol server (s3s-fs, signed requests, multipart uploads)
 //! listening on port 0 with a temporary folder behind it.
-mod common;
+use crate::common;
 
 use std::{
     path::{Path, PathBuf},

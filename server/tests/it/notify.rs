@@ -2,20 +2,19 @@
 //! urgent override, mutes, the weekly summary (one per guardian, only what they may see), Web Push
 //! through a local push service that decrypts the payload (PR-06), 410 → subscription gone,
 //! bounces, one-click unsubscribe, and the in-app list.
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
 use common::{
     consent::{call, exec, BAKKER, DEVRIES, DIRECTIE, JANSEN, SANNE},
-    push::{Device, PushService},
     TestApp,
 };
 
 const SMIT: &str = "ouder.smit@example.nl"; // Julia, Groep 4 of Het Kompas
 const LISA: &str = "juf.lisa@kompas.example"; // teaches Groep 4 of Het Kompas
 
-async fn set_prefs(
+pub(crate) async fn set_prefs(
     app: &TestApp,
     who: &str,
     frequency: &str,
@@ -31,7 +30,7 @@ async fn set_prefs(
     assert_eq!(status, 200, "{body}");
 }
 
-const ALL: &[&str] = &[
+pub(crate) const ALL: &[&str] = &[
     "post",
     "school_post",
     "urgent",
@@ -42,7 +41,7 @@ const ALL: &[&str] = &[
 ];
 
 /// Lets the runner pick up what was queued and waits until no job is left.
-async fn drain(app: &TestApp) {
+pub(crate) async fn drain(app: &TestApp) {
     for _ in 0..400 {
         app.state.jobs_wake.notify_waiters();
         let (open,): (i64,) = app::with_db!(&app.db, |pool| sqlx::query_as(
@@ -66,7 +65,13 @@ async fn drain(app: &TestApp) {
     panic!("jobs did not finish: {open:?}");
 }
 
-async fn post_as(app: &TestApp, who: &str, group: &str, body: &str, urgent: bool) -> i64 {
+pub(crate) async fn post_as(
+    app: &TestApp,
+    who: &str,
+    group: &str,
+    body: &str,
+    urgent: bool,
+) -> i64 {
     let mut form = vec![
         ("post[body]", body.to_string()),
         ("post[groups][]", app.group(group).await.to_string()),
@@ -79,7 +84,7 @@ async fn post_as(app: &TestApp, who: &str, group: &str, body: &str, urgent: bool
     app.post_in(group).await
 }
 
-fn mails_with(app: &TestApp, to: &str, needle: &str) -> usize {
+pub(crate) fn mails_with(app: &TestApp, to: &str, needle: &str) -> usize {
     app.smtp
         .to(to)
         .iter()
@@ -184,126 +189,6 @@ async fn urgent_posts_reach_everyone_at_once_and_mutes_hold_the_rest(app: TestAp
     assert_eq!(mails_with(&app, JANSEN, "laarzen"), 0, "muted group");
     assert_eq!(mails_with(&app, BAKKER, "laarzen"), 0);
     assert_eq!(app.smtp.to(BAKKER).len(), 1, "exactly the urgent one");
-}
-
-async fn ld02_pr06_push_carries_nothing_personal_and_a_gone_subscription_is_deleted(app: TestApp) {
-    let service = PushService::start().await;
-    let phone = Device::new();
-    let (p256dh, auth) = phone.keys();
-    let (status, body) = call(
-        &app,
-        JANSEN,
-        "push_subscribe",
-        &[
-            ("endpoint", format!("{}/ok/jansen", service.url)),
-            ("p256dh", p256dh.clone()),
-            ("auth", auth.clone()),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let old = Device::new();
-    let (old_key, old_auth) = old.keys();
-    call(
-        &app,
-        JANSEN,
-        "push_subscribe",
-        &[
-            ("endpoint", format!("{}/gone/old-tablet", service.url)),
-            ("p256dh", old_key),
-            ("auth", old_auth),
-        ],
-    )
-    .await;
-    let post = post_as(
-        &app,
-        SANNE,
-        "Groep 3",
-        "Mila heeft haar jas laten liggen.",
-        false,
-    )
-    .await;
-    drain(&app).await;
-    let got = service.wait_for("/ok/jansen", 1).await;
-    assert_eq!(got.len(), 1, "one push per item and device");
-    let delivered = &got[0];
-    assert_eq!(delivered.headers["content-encoding"], "aes128gcm");
-    let vapid = delivered.headers["authorization"].to_str().unwrap();
-    assert!(vapid.starts_with("vapid t="), "VAPID: {vapid}");
-    // What passed through the push service: a neutral title and an opaque number.
-    assert!(
-        !delivered.body.windows(4).any(|w| w == b"Mila"),
-        "encrypted"
-    );
-    let payload: serde_json::Value =
-        serde_json::from_slice(&phone.decrypt(&delivered.body)).unwrap();
-    assert_eq!(payload["title"], "Kring");
-    let id = payload["id"].as_str().unwrap().to_string();
-    assert_eq!(payload.as_object().unwrap().len(), 2, "{payload}");
-    for private in ["Mila", "jas", "Sanne", "Groep", "Jansen"] {
-        assert!(
-            !payload.to_string().contains(private),
-            "{private} in {payload}"
-        );
-    }
-    // The words come from Kring, for the owner only.
-    let (status, words) = call(&app, JANSEN, "push_text", &[("id", id.clone())]).await;
-    assert_eq!(status, 200, "{words}");
-    assert!(words["body"].as_str().unwrap().contains("jas"));
-    assert_eq!(words["url"], format!("/bericht/{post}"));
-    let (status, _) = call(&app, BAKKER, "push_text", &[("id", id)]).await;
-    assert_eq!(status, 404, "someone else's notification");
-    // The push service said 410 for the old tablet: its subscription is gone.
-    service.wait_for("/gone/old-tablet", 1).await;
-    drain(&app).await;
-    let (left,): (i64,) = app::with_db!(&app.db, |pool| sqlx::query_as(
-        "SELECT COUNT(*) FROM push_subscriptions WHERE endpoint LIKE '%/gone/%'"
-    )
-    .fetch_one(pool)
-    .await)
-    .unwrap();
-    assert_eq!(left, 0);
-    // Logging out removes this device's subscription.
-    let cookie = app.session(JANSEN).await;
-    app.call(
-        "push_subscribe",
-        Some(&cookie),
-        &[
-            ("endpoint", format!("{}/ok/laptop", service.url)),
-            ("p256dh", p256dh),
-            ("auth", auth),
-        ],
-    )
-    .await;
-    let count = |app: &TestApp| {
-        let db = app.db.clone();
-        async move {
-            let (n,): (i64,) = app::with_db!(&db, |pool| sqlx::query_as(
-                "SELECT COUNT(*) FROM push_subscriptions WHERE endpoint LIKE '%/ok/laptop'"
-            )
-            .fetch_one(pool)
-            .await)
-            .unwrap();
-            n
-        }
-    };
-    assert_eq!(count(&app).await, 1);
-    assert_eq!(app.call("logout", Some(&cookie), &[]).await.status(), 200);
-    assert_eq!(count(&app).await, 0);
-    // A subscription nobody confirmed for 60 days is pruned by the sweep; a fresh one stays.
-    let jansen = app.user_id(JANSEN).await;
-    exec(
-        &app,
-        "UPDATE push_subscriptions SET refreshed_at = $2 WHERE user_id = $1",
-        jansen,
-        app::server::clock::now() - 61 * 86400,
-    )
-    .await;
-    let pruned = app::notify::push::prune(&app.db).await.unwrap();
-    assert_eq!(
-        pruned, 1,
-        "the phone's subscription was not confirmed for 61 days"
-    );
 }
 
 /// Gives Jansen a third child, at the other school (Het Kompas, Groep 4).
@@ -634,7 +519,6 @@ async fn recipients_are_exactly_the_families_who_may_read_the_post(app: TestApp)
 db_tests!(
     preferences_decide_the_channel_and_the_moment,
     urgent_posts_reach_everyone_at_once_and_mutes_hold_the_rest,
-    ld02_pr06_push_carries_nothing_personal_and_a_gone_subscription_is_deleted,
     pr01_the_weekly_summary_is_one_mail_per_guardian_with_only_what_they_may_see,
     staff_hear_of_comments_on_their_posts_and_of_reports,
     bounces_are_recorded_and_one_click_unsubscribe_works,

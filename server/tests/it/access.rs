@@ -1,7 +1,7 @@
 //! AC-01: every server function and every page, for every kind of actor, against the real router.
 //! The lists of server functions and routes come from the registry and the route list, so a new one
 //! without a row here fails the suite.
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

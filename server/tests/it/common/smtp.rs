@@ -100,6 +100,13 @@ impl SmtpSink {
         self.mails.lock().map(|m| m.clone()).unwrap_or_default()
     }
 
+    /// Forgets what arrived so far, so the next `wait_for` finds only newer mail.
+    pub fn clear(&self) {
+        if let Ok(mut m) = self.mails.lock() {
+            m.clear();
+        }
+    }
+
     /// Waits for a mail to `to` whose text contains `needle`, and returns it.
     pub async fn wait_for(&self, to: &str, needle: &str) -> Received {
         for _ in 0..200 {

@@ -1,6 +1,6 @@
 //! Cross-cutting guarantees: security headers, cross-site refusal, health, logs without personal
 //! data, and durable jobs.
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -351,7 +351,27 @@ async fn ld03_the_service_worker_keeps_only_static_files(app: TestApp) {
     assert_eq!(offline.headers()["cache-control"], "no-cache");
 }
 
+/// A form that cannot be read (a word where a number belongs, a field missing) is the client's
+/// mistake: 400 with the reason the page shows in Dutch, never a 500.
+async fn malformed_forms_are_400_not_500(app: TestApp) {
+    let directie = app.session("directie@regenboog.example").await;
+    for (endpoint, form) in [
+        (
+            "admin_place_pupil",
+            vec![("pupil_id", "abc".to_string()), ("group_id", "1".into())],
+        ),
+        ("admin_pupil", vec![]),
+        ("get_post", vec![("post_id", "1e99999".to_string())]),
+    ] {
+        let res = app.call(endpoint, Some(&directie), &form).await;
+        assert_eq!(res.status(), 400, "{endpoint}");
+        let body = res.text().await.unwrap();
+        assert!(body.contains("invalid_form"), "{endpoint}: {body}");
+    }
+}
+
 db_tests!(
+    malformed_forms_are_400_not_500,
     old_finished_jobs_are_forgotten,
     hd01_security_headers_on_every_response,
     cs01_cross_site_requests_are_refused,

@@ -1,5 +1,5 @@
 //! Sign-in, sessions, password reset and invitations over HTTP, with mails through a real SMTP sink.
-mod common;
+use crate::common;
 
 use common::{smtp::token_link, TestApp, PASSWORD};
 
@@ -280,33 +280,6 @@ async fn au03_expired_invitation_is_refused(app: TestApp) {
     );
 }
 
-/// Inviting an address that already has an account links the child to it instead of making a second one.
-async fn inviting_an_existing_account_links_the_child(app: TestApp) {
-    let ahmed = app.session("meester.ahmed@regenboog.example").await;
-    let sam = app.pupil("Sam").await;
-    let res = app
-        .call(
-            "invite_guardian",
-            Some(&ahmed),
-            &[
-                ("pupil_id", sam.to_string()),
-                ("name", "Eva".into()),
-                ("email", "ouder.jansen@example.nl".into()),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(res.text().await.unwrap(), "\"Linked\"");
-    let (users,): (i64,) = app::with_db!(&app.db, |pool| sqlx::query_as(
-        "SELECT COUNT(*) FROM users WHERE email = 'ouder.jansen@example.nl'"
-    )
-    .fetch_one(pool)
-    .await)
-    .unwrap();
-    assert_eq!(users, 1);
-    app.smtp.wait_for("ouder.jansen@example.nl", "Kring").await;
-}
-
 /// AU-03: the reset link works once, within the hour, ends other sessions, and the reset answer is
 /// the same for unknown addresses.
 async fn au03_password_reset_is_single_use(app: TestApp) {
@@ -439,6 +412,68 @@ async fn au01_weak_passwords_are_refused(app: TestApp) {
     );
 }
 
+/// A reset link used after the account was deactivated changes nothing (not the password, not the
+/// link) and says the account is inactive; once the school reactivates it, the same link works.
+async fn au03_a_reset_link_of_a_deactivated_account_changes_nothing(app: TestApp) {
+    let email = "ouder.devries@example.nl";
+    app.call("request_reset", None, &[("email", email.into())])
+        .await;
+    let mail = app
+        .smtp
+        .wait_for(email, "/wachtwoord-instellen?token=")
+        .await;
+    let token = token_link(&mail, "http://")
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let user = app.user_id(email).await;
+    let state = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            let row: (Option<String>, i64) = app::with_db!(&db, |pool| sqlx::query_as(
+                "SELECT u.password_hash, (SELECT COUNT(*) FROM password_resets r WHERE r.user_id = u.id AND r.used_at IS NULL) \
+                 FROM users u WHERE u.id = $1"
+            )
+            .bind(user)
+            .fetch_one(pool)
+            .await)
+            .unwrap();
+            row
+        }
+    };
+    let before = state(&app).await;
+    let directie = app.session("directie@regenboog.example").await;
+    let active = |on: bool| {
+        let (app, directie) = (&app, directie.clone());
+        async move {
+            app.call(
+                "admin_user_active",
+                Some(&directie),
+                &[
+                    ("user_id", user.to_string()),
+                    ("active", on.to_string()),
+                    ("back", "/beheer".into()),
+                ],
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(active(false).await, 200);
+    let form = [
+        ("token", token),
+        ("password", "een heel nieuw wachtwoord".into()),
+        ("password_confirm", "een heel nieuw wachtwoord".into()),
+    ];
+    let res = app.call("reset_password", None, &form).await;
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("account_inactive"));
+    assert_eq!(state(&app).await, before, "password and link unchanged");
+    assert_eq!(active(true).await, 200);
+    assert_eq!(app.call("reset_password", None, &form).await.status(), 200);
+}
+
 db_tests!(
     au02_login_sets_a_fresh_hardened_cookie_and_reveals_nothing,
     se01_staff_sessions_are_shorter,
@@ -447,7 +482,7 @@ db_tests!(
     se01_logout_and_logout_everywhere_end_sessions,
     au03_invitation_link_is_single_use_and_lands_in_kring,
     au03_expired_invitation_is_refused,
-    inviting_an_existing_account_links_the_child,
+    au03_a_reset_link_of_a_deactivated_account_changes_nothing,
     au03_password_reset_is_single_use,
     au01_weak_passwords_are_refused,
 );

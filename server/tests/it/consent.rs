@@ -1,5 +1,5 @@
 //! Consent rounds, answers and what they do to photos (PR-01, PR-02), on both databases.
-mod common;
+use crate::common;
 
 use common::{consent::*, TestApp};
 
@@ -446,6 +446,65 @@ async fn a_school_can_require_tagging_before_publishing(app: TestApp) {
     assert_eq!(post_photos(&app, &more, &[], &[]).await.0, 200);
 }
 
+/// The tag rule holds after publishing too: with "tags required", saving a photo's tags empty is
+/// refused and changes nothing (the hidden photo stays hidden); "no recognisable child" is the way
+/// to say nobody is on it.
+async fn a_required_tag_cannot_be_removed_after_publishing(app: TestApp) {
+    let school = app.school("OBS De Regenboog").await;
+    open_round(&app, false, "").await;
+    let uids = tagged_post(&app, &[&["Mila"]]).await;
+    let post = app.post_in("Groep 3").await;
+    assert_eq!(
+        call(
+            &app,
+            DIRECTIE,
+            "set_tag_rule",
+            &[
+                ("school_id", school.to_string()),
+                ("required", "true".into())
+            ]
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        sees(&app, BAKKER, &uids).await,
+        vec![false],
+        "Mila has no consent"
+    );
+    let (status, body) = call(
+        &app,
+        SANNE,
+        "save_photo_tags",
+        &[("post_id", post.to_string())],
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("media_tags_required"), "{body}");
+    assert_eq!(sees(&app, BAKKER, &uids).await, vec![false], "still hidden");
+    let (_, tags) = call(&app, SANNE, "photo_tags", &[("post_id", post.to_string())]).await;
+    assert_eq!(
+        tags["items"][0][1],
+        serde_json::json!([app.pupil("Mila").await])
+    );
+    assert_eq!(tags["required"], true);
+    // Saying "no recognisable child" is allowed, and shown on the form afterwards.
+    let (status, body) = call(
+        &app,
+        SANNE,
+        "save_photo_tags",
+        &[
+            ("post_id", post.to_string()),
+            ("no_children[]", uids[0].clone()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, tags) = call(&app, SANNE, "photo_tags", &[("post_id", post.to_string())]).await;
+    assert_eq!(tags["no_children"], serde_json::json!([uids[0].clone()]));
+}
+
 /// Tags can be changed after publishing (a forgotten child, a parent's report), by the author and
 /// the directie only, and the photo follows the new tags on the next request (PR-01).
 async fn pr01_tags_changed_after_publishing_count_at_once(app: TestApp) {
@@ -598,6 +657,7 @@ async fn pr01_tags_never_widen_a_photo(app: TestApp) {
 }
 
 db_tests!(
+    a_required_tag_cannot_be_removed_after_publishing,
     the_round_is_mailed_and_the_reminder_skips_who_answered,
     pr01_pr02_photos_follow_the_consent_of_the_tagged_children,
     guardians_who_disagree_mean_no,

@@ -1,9 +1,17 @@
 //! A local push service for the tests: it accepts Web Push requests like FCM or Mozilla's autopush
 //! do, and decrypts each payload with the subscription's own keys (RFC 8291), as the browser would.
-//! `/gone/...` answers 410 Gone, like a push service for a subscription the browser dropped.
+//! `/gone/...` answers 410 Gone, like a push service for a subscription the browser dropped;
+//! `/redirect/...` redirects to `/followed/...`.
 use std::sync::{Arc, Mutex};
 
-use axum::{body::Bytes, extract::Path, http::HeaderMap, http::StatusCode, routing::post, Router};
+use axum::{
+    body::Bytes,
+    extract::Path,
+    http::{header, HeaderMap, StatusCode},
+    response::IntoResponse,
+    routing::post,
+    Router,
+};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use web_push_native::{p256, Auth};
 
@@ -74,10 +82,15 @@ impl PushService {
                             headers,
                             body: body.to_vec(),
                         });
-                        if kind == "gone" {
-                            StatusCode::GONE
-                        } else {
-                            StatusCode::CREATED
+                        match kind.as_str() {
+                            "gone" => StatusCode::GONE.into_response(),
+                            // Sends the pusher elsewhere: Kring must not follow (SS-01).
+                            "redirect" => (
+                                StatusCode::TEMPORARY_REDIRECT,
+                                [(header::LOCATION, format!("/followed/{id}"))],
+                            )
+                                .into_response(),
+                            _ => StatusCode::CREATED.into_response(),
                         }
                     }
                 },

@@ -1,0 +1,24 @@
+//! Kring's integration tests, in one binary: it links the whole app once instead of once per file.
+//! Each module starts the real router on port 0 with a fresh database, on SQLite and PostgreSQL
+//! (`db_tests!`), and talks HTTP like a browser does.
+#[macro_use]
+mod common;
+
+mod access;
+mod accounts;
+mod album;
+mod comments;
+mod compression;
+mod consent;
+mod head;
+mod ids;
+mod invitations;
+mod media;
+mod newsletters;
+mod notify;
+mod notify_crash;
+mod objects;
+mod platform;
+mod posts;
+mod push;
+mod s3;
