@@ -19,6 +19,8 @@ test("a hostile post title is shown as text and never redirects", async ({ page 
   const postUrl = page.url();
   await page.goto("/");
   await ready(page, testInfo);
+  // A long word wraps: the page never grows wider than the phone (the bottom menu stays reachable).
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.getByRole("link", { name: hostile }).first().click();
   await expect(page).toHaveURL(postUrl);
   expect(await page.title()).toBe(`${hostile} · Kring`);
