@@ -27,9 +27,8 @@ pub(super) async fn may_invite_for(
     if !actor.is_staff_of(school_id) {
         return Ok(false);
     }
-    let row: Option<(i64,)> =
-        with_db!(db, |pool| {
-            sqlx::query_as(
+    let row: Option<(i64,)> = with_db!(db, |pool| {
+        sqlx::query_as(
         "SELECT pl.group_id FROM placements pl JOIN school_years sy ON sy.id = pl.school_year_id \
          JOIN group_staff gs ON gs.group_id = pl.group_id \
          WHERE pl.pupil_id = $1 AND gs.user_id = $2 AND sy.starts_on <= $3 AND sy.ends_on >= $3"
@@ -39,7 +38,7 @@ pub(super) async fn may_invite_for(
     .bind(today())
     .fetch_optional(pool)
     .await
-        })?;
+    })?;
     Ok(row.is_some())
 }
 
