@@ -60,6 +60,12 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 (cd end2end && KRING_URL="http://$KRING_ADDR" KRING_OUTBOX="$e2e_dir/outbox" npx playwright test) 2>&1 | tee -a "$results"
+# A panic in the server is an empty reply to somebody, even when every page the tests saw was fine.
+if grep -q "panicked" "$e2e_dir/server.log"; then
+  echo "The server panicked during the end-to-end tests:" >&2
+  grep -A4 "panicked" "$e2e_dir/server.log" >&2
+  exit 1
+fi
 
 rust=$(awk '/^test result: ok\./ { s += $4 } END { print s + 0 }' "$results")
 e2e=$(awk '/^ *[0-9]+ passed \(/ { n = $1 } END { print n + 0 }' "$results")

@@ -5,7 +5,7 @@ use std::{net::IpAddr, net::SocketAddr, path::PathBuf};
 use app::{
     media::model::{MediaLimits, MB},
     server::{
-        state::{Settings, SmtpSettings},
+        state::{ConnectionLimits, Settings, SmtpSettings},
         storage::StorageConfig,
     },
 };
@@ -25,6 +25,14 @@ pub struct Config {
 pub struct ConfigError {
     pub var: &'static str,
     pub problem: String,
+}
+
+/// The log filter from `KRING_LOG`, with the HTML parser held at warnings whatever it says: at debug
+/// level it logs the text it parses, which is people's messages (PR-04).
+pub fn log_filter(raw: &str) -> tracing_subscriber::EnvFilter {
+    let quiet = "html5ever=warn,markup5ever=warn";
+    tracing_subscriber::EnvFilter::try_new(format!("{raw},{quiet}"))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("info,{quiet}")))
 }
 
 fn bad(var: &'static str, problem: impl Into<String>) -> ConfigError {
@@ -221,6 +229,14 @@ impl Config {
                     app::server::jobs::LEASE_SECS,
                     86_400,
                 )?,
+                media_runners: number("KRING_MEDIA_RUNNERS", 2, 16)? as usize,
+                media_memory_mb: number("KRING_MEDIA_MEMORY_MB", 384, 65_536)? as u32,
+                max_video_secs: number("KRING_MAX_VIDEO_MINUTES", 15, 600)? as u64 * 60,
+                limits: ConnectionLimits {
+                    header_secs: number("KRING_HEADER_TIMEOUT_SECS", 10, 3600)? as u64,
+                    body_secs: number("KRING_BODY_TIMEOUT_SECS", 30, 3600)? as u64,
+                    max_connections: number("KRING_MAX_CONNECTIONS", 4096, 1_000_000)? as usize,
+                },
                 // Deliberately no variable: only the test suite reaches a push service on this machine.
                 outbound: Default::default(),
             },

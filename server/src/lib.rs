@@ -1,17 +1,21 @@
 //! The Kring server: configuration, the router, the CLI commands and the demo seed.
 pub mod config;
+pub mod http;
 pub mod router;
 pub mod seed;
 pub mod seed_load;
 pub mod summary;
 
-use std::{net::SocketAddr, sync::Arc};
+use std::sync::Arc;
 
 use app::server::{
     db::Db, mail::Mailer, state::AppState, storage::Storage, throttle::Throttle, worker,
 };
 use leptos::config::LeptosOptions;
-use tokio::{net::TcpListener, sync::Notify};
+use tokio::{
+    net::TcpListener,
+    sync::{Notify, Semaphore},
+};
 
 /// Everything a running Kring needs, built from the configuration and an open database.
 pub fn app_state(config: &config::Config, db: Db) -> Result<AppState, String> {
@@ -30,6 +34,8 @@ pub fn app_state(config: &config::Config, db: Db) -> Result<AppState, String> {
         settings: Arc::new(config.settings.clone()),
         throttle: Arc::new(Throttle::default()),
         jobs_wake: Arc::new(Notify::new()),
+        media_budget: Arc::new(Semaphore::new(config.settings.media_memory_mb as usize)),
+        transcodes: Arc::new(Semaphore::new(1)),
         leptos_options,
     })
 }
@@ -46,19 +52,6 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use axum::serve::ListenerExt;
-    let app = router::build(state);
-    // Without TCP_NODELAY a response written in two pieces (headers, then a file's body) waits for the
-    // browser's delayed ACK: about 40 ms per static file.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!("cannot set TCP_NODELAY: {e}");
-        }
-    });
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let limits = state.settings.limits;
+    http::serve(listener, router::build(state), limits, shutdown).await
 }

@@ -4,7 +4,6 @@ use std::process::ExitCode;
 use app::server::{clock::now, db::Db, jobs, mail::Mailer, worker};
 use clap::{Parser, Subcommand};
 use server::{app_state, config::Config, seed, seed_load, serve, spawn_worker, summary};
-use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
 #[command(
@@ -68,9 +67,7 @@ async fn main() -> ExitCode {
         }
     };
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(server::config::log_filter(&config.log_filter))
         .with_target(false)
         .init();
     match run(cli.command.unwrap_or(Command::Serve), config).await {

@@ -258,8 +258,8 @@ async fn create(db: &Db, password: &str) -> Result<(), AppError> {
             // Spread the demo posts over the last days so the feed reads naturally.
             let when = at - ((POSTS.len() - i) as i64) * 5 * 3600;
             let (post,): (i64,) = sqlx::query_as(
-                "INSERT INTO posts (school_id, author_id, title, body, urgent, created_at, updated_at, comments_open) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
+                "INSERT INTO posts (school_id, author_id, title, body, urgent, created_at, updated_at, comments_open, body_html, render_version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9) RETURNING id",
             )
             .bind(school_ids[school].0)
             .bind(user(author))
@@ -269,6 +269,8 @@ async fn create(db: &Db, password: &str) -> Result<(), AppError> {
             .bind(when)
             // Families may comment on a class post; a school-wide one never has comments.
             .bind(!group.is_empty())
+            .bind(app::posts::markup::render(body))
+            .bind(app::posts::markup::VERSION)
             .fetch_one(&mut *tx)
             .await?;
             sqlx::query("INSERT INTO post_groups (post_id, group_id) VALUES ($1, $2)")

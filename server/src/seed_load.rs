@@ -187,6 +187,10 @@ async fn create(db: &Db, password: &str, size: &LoadSize) -> Result<(), AppError
         // Every twentieth post goes to a whole school; the rest round-robin over the class groups,
         // one every ten minutes back from now. Every third class post has two photos, the first with
         // a child tagged (the photos' files do not exist: the feed only links to them).
+        let rendered: Vec<String> = BODIES
+            .iter()
+            .map(|b| app::posts::markup::render(b))
+            .collect();
         for i in 0..size.posts {
             let (s, group, pupil) = if i % 20 == 19 {
                 let s = (i / 20) % school_rows.len();
@@ -196,14 +200,16 @@ async fn create(db: &Db, password: &str, size: &LoadSize) -> Result<(), AppError
                 (s, g, Some(p))
             };
             let (post,): (i64,) = sqlx::query_as(
-                "INSERT INTO posts (school_id, author_id, title, body, created_at, updated_at, comments_open) \
-                 VALUES ($1, $2, $3, $4, $5, $5, TRUE) RETURNING id",
+                "INSERT INTO posts (school_id, author_id, title, body, created_at, updated_at, comments_open, body_html, render_version) \
+                 VALUES ($1, $2, $3, $4, $5, $5, TRUE, $6, $7) RETURNING id",
             )
             .bind(school_rows[s].0)
             .bind(school_rows[s].2)
             .bind((i % 3 == 0).then(|| format!("Bericht {}", i + 1)))
             .bind(BODIES[i % BODIES.len()])
             .bind(at - (i as i64) * 600)
+            .bind(&rendered[i % BODIES.len()])
+            .bind(app::posts::markup::VERSION)
             .fetch_one(&mut *tx)
             .await?;
             sqlx::query("INSERT INTO post_groups (post_id, group_id) VALUES ($1, $2)")

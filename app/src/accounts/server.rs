@@ -37,7 +37,8 @@ pub async fn login(
 ) -> Result<(Actor, String), AppError> {
     state.throttle.check_ip(ip)?;
     let email = email.trim().to_lowercase();
-    state.throttle.check_login(&email)?;
+    // Counted before the check: parallel guesses cannot all slip past the limit (DS-01).
+    let guess = state.throttle.begin_guess(&email)?;
     let row: Option<LoginRow> = with_db!(&state.db, |pool| sqlx::query_as(
         "SELECT id, password_hash FROM users WHERE email = $1 AND active = TRUE"
     )
@@ -49,9 +50,9 @@ pub async fn login(
         None => (None, None),
     };
     if !secrets::verify_password(password, hash).await? {
-        state.throttle.login_failed(&email);
         return Err(AppError::validation("password", "login_failed"));
     }
+    guess.was_right();
     let actor = match id {
         Some(id) => auth::load_actor(&state.db, id).await?,
         None => None,
@@ -89,7 +90,7 @@ pub async fn request_reset(state: &AppState, ip: IpAddr, email: &str) -> Result<
             &key,
         )
         .await?;
-        state.jobs_wake.notify_one();
+        state.wake_jobs();
     }
     Ok(())
 }
@@ -253,7 +254,7 @@ pub async fn invite(
         &key,
     )
     .await?;
-    state.jobs_wake.notify_one();
+    state.wake_jobs();
     Ok(InviteOutcome::Invited)
 }
 
@@ -342,11 +343,11 @@ async fn accept_as_existing(
     account: Account,
     password: String,
 ) -> Result<Accepting, AppError> {
-    state.throttle.check_login(email.as_str())?;
+    let guess = state.throttle.begin_guess(email.as_str())?;
     if !secrets::verify_password(password, account.password_hash).await? {
-        state.throttle.login_failed(email.as_str());
         return Err(AppError::validation("password", "login_failed"));
     }
+    guess.was_right();
     if !account.active {
         return Err(AppError::validation("password", "account_inactive"));
     }

@@ -1,7 +1,8 @@
 //! `/mijn-kind`: a guardian's album of their own children, per school year, with a zip per year.
 //! Thumbnails open the photo itself; without JavaScript that is a plain link, with it the viewer.
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 
 use super::{
     api::load_album,
@@ -36,7 +37,7 @@ pub fn AlbumPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=t_string!(i18n, album.title).to_string()/>
+        <PageTitle text=t_string!(i18n, album.title).to_string()/>
         <h1>{t!(i18n, album.title)}</h1>
         <p class="lead">{t!(i18n, album.intro)}</p>
         <Suspense fallback=|| view! { <Loading/> }>{body}</Suspense>

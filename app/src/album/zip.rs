@@ -105,15 +105,13 @@ async fn write_zip(
             zip.write_entry_whole(entry, &data).await.map_err(failed)?;
         } else {
             let mut writer = zip.write_entry_stream(entry).await.map_err(failed)?;
-            let mut from = 0;
-            while from < size {
-                let to = (from + PIECE).min(size);
-                let piece = storage
-                    .get_range(&f.storage_key, from..to)
-                    .await
-                    .map_err(unreadable)?;
-                writer.write_all(&piece).await.map_err(|e| e.to_string())?;
-                from = to;
+            let mut chunks = storage
+                .stream(&f.storage_key, None)
+                .await
+                .map_err(unreadable)?;
+            while let Some(chunk) = chunks.next().await {
+                let chunk = chunk.map_err(|e| e.to_string())?;
+                writer.write_all(&chunk).await.map_err(|e| e.to_string())?;
             }
             writer.close().await.map_err(failed)?;
         }

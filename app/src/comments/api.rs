@@ -26,7 +26,7 @@ pub async fn add_comment(post_id: i64, body: String) -> Result<(), AppError> {
             let actor = ctx::actor().await?;
             let text = super::model::CommentText::parse(&body)?;
             super::server::add(&state.db, &actor, post_id, text).await?;
-            state.jobs_wake.notify_one();
+            state.wake_jobs();
             leptos_axum::redirect(&format!("/bericht/{post_id}#reacties"));
             Ok(())
         }

@@ -63,7 +63,7 @@ pub async fn open_consent_round(
             let actor = ctx::actor().await?;
             super::server::open_round(&state.db, &actor, school_id, strict.is_some(), lock_date)
                 .await?;
-            state.jobs_wake.notify_one();
+            state.wake_jobs();
             leptos_axum::redirect(&format!("/beheer/school/{school_id}/toestemming"));
             Ok(())
         }
@@ -125,7 +125,7 @@ pub async fn remind_consent(school_id: i64) -> Result<usize, AppError> {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
             let n = super::server::remind(&state.db, &actor, school_id).await?;
-            state.jobs_wake.notify_one();
+            state.wake_jobs();
             Ok(n)
         }
         .await,

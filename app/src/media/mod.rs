@@ -1,4 +1,6 @@
 //! Photos (and later videos) of posts: upload, processing, storage and authorised serving.
+#[cfg(feature = "ssr")]
+pub mod budget;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,6 @@
 //! The processing job: photos through the pipeline in `process.rs`, videos through ffmpeg, then
 //! the post is published once every item is ready or refused.
-use super::{process, server::variant_key};
+use super::{budget, model::Refusal, process, server::variant_key};
 use crate::{
     error::AppError,
     server::{clock::now, db::Db, state::AppState},
@@ -13,6 +13,7 @@ struct Pending {
     kind: String,
     status: String,
     original_key: Option<String>,
+    bytes: i64,
 }
 
 /// The processing job: safe to run twice, and after a kill -9 at any point it either finishes or
@@ -20,7 +21,7 @@ struct Pending {
 pub async fn process(state: &AppState, media_id: i64) -> Result<(), String> {
     let db = &state.db;
     let row: Option<Pending> = with_db!(db, |pool| sqlx::query_as(
-        "SELECT uid, kind, status, original_key FROM media WHERE id = $1"
+        "SELECT uid, kind, status, original_key, bytes FROM media WHERE id = $1"
     )
     .bind(media_id)
     .fetch_optional(pool)
@@ -35,10 +36,17 @@ pub async fn process(state: &AppState, media_id: i64) -> Result<(), String> {
         return forget_original(state, media_id, &key).await;
     }
     let outcome = if row.kind == "image" {
-        let bytes = state.storage.get(&key).await.map_err(|e| e.to_string())?;
-        tokio::task::spawn_blocking(move || process::process_image(&bytes))
+        let head = state
+            .storage
+            .head(&key, budget::PLAN_BYTES as u64)
             .await
-            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+        let size = row.bytes.max(0) as u64;
+        let stored = state.storage.clone();
+        let key = key.clone();
+        let read = || async move { stored.get(&key).await.map(|b| b.to_vec()) };
+        photo_within_budget(state, &head, size, read)
+            .await?
             .map(|images| Ready {
                 images,
                 video: None,
@@ -55,14 +63,27 @@ pub async fn process(state: &AppState, media_id: i64) -> Result<(), String> {
                     .await
                     .map_err(|e| e.to_string())?;
             }
-            store_ready(db, media_id, &row.uid, &done)
+            let kept = store_ready(db, media_id, &row.uid, &done)
                 .await
                 .map_err(|e| e.to_string())?;
+            if !kept {
+                // Discarded while it was being processed (its form was refused): what was just
+                // made goes too.
+                for r in &done.images.renditions {
+                    let _ = state
+                        .storage
+                        .delete(&variant_key(&row.uid, r.variant))
+                        .await;
+                }
+                if let Some((key, _)) = &done.video {
+                    let _ = state.storage.delete(key).await;
+                }
+            }
         }
         Err(refusal) => {
             tracing::info!(media = media_id, reason = %refusal.key, "upload refused while processing");
             with_db!(db, |pool| sqlx::query(
-                "UPDATE media SET status = 'failed', failure = $2 WHERE id = $1"
+                "UPDATE media SET status = 'failed', failure = $2 WHERE id = $1 AND status = 'uploaded'"
             )
             .bind(media_id)
             .bind(&refusal.key)
@@ -76,6 +97,44 @@ pub async fn process(state: &AppState, media_id: i64) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     forget_original(state, media_id, &key).await
+}
+
+/// Decodes a photo of `size` bytes within the memory budget (DS-01): its peak is planned from its
+/// first bytes (`head`), the job waits until that much of `KRING_MEDIA_MEMORY_MB` is free, and only
+/// then reads the whole file (`read`) and decodes it. A photo whose peak exceeds the whole budget
+/// is refused. `Ok(Err(_))` is a refusal, `Err(_)` a retryable failure.
+async fn photo_within_budget<F, Fut>(
+    state: &AppState,
+    head: &[u8],
+    size: u64,
+    read: F,
+) -> Result<Result<process::Processed, Refusal>, String>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<u8>, AppError>>,
+{
+    let plan = match budget::plan(head, size) {
+        Ok(plan) => plan,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let megabytes = plan.peak_bytes.div_ceil(1024 * 1024);
+    if megabytes > u64::from(state.settings.media_memory_mb) {
+        tracing::info!(megabytes, "photo needs more memory than the whole budget");
+        return Ok(Err(Refusal::new("media_too_many_pixels")));
+    }
+    let turn = state
+        .media_budget
+        .clone()
+        .acquire_many_owned(megabytes as u32)
+        .await
+        .map_err(|e| e.to_string())?;
+    let bytes = read().await.map_err(|e| e.to_string())?;
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        process::process_image(&bytes)
+    })
+    .await
+    .map_err(|e| e.to_string())
 }
 
 /// What processing made: the image sizes (of the photo, or of a video's poster) and the video.
@@ -95,9 +154,9 @@ async fn process_video(
     state: &AppState,
     uid: &str,
     key: &str,
-) -> Result<Result<Ready, super::model::Refusal>, String> {
+) -> Result<Result<Ready, Refusal>, String> {
     let Some(ffmpeg) = state.settings.ffmpeg.clone() else {
-        return Ok(Err(super::model::Refusal::new("media_video_unavailable")));
+        return Ok(Err(Refusal::new("media_video_unavailable")));
     };
     let dir = temp_dir(state).join(uid);
     tokio::fs::create_dir_all(&dir)
@@ -110,15 +169,30 @@ async fn process_video(
             .download_to(key, &input)
             .await
             .map_err(|e| e.to_string())?;
-        let transcoded = match super::video::transcode(&ffmpeg, &input, &dir).await {
+        // The length comes from the container, before any transcode (DS-01).
+        let max_secs = state.settings.max_video_secs;
+        match super::video::duration_secs(&ffmpeg, &input).await {
+            Some(secs) if secs <= max_secs as f64 => {}
+            Some(_) => return Ok(Err(Refusal::new("media_video_too_long"))),
+            None => return Ok(Err(Refusal::new("media_unreadable"))),
+        }
+        // One transcode at a time, whatever the number of media runners.
+        let turn = state
+            .transcodes
+            .acquire()
+            .await
+            .map_err(|e| e.to_string())?;
+        let transcoded = super::video::transcode(&ffmpeg, &input, &dir, max_secs).await;
+        drop(turn);
+        let transcoded = match transcoded {
             Ok(t) => t,
             Err(refusal) => return Ok(Err(refusal)),
         };
         let poster = transcoded.poster;
-        let images = match tokio::task::spawn_blocking(move || process::process_image(&poster))
-            .await
-            .map_err(|e| e.to_string())?
-        {
+        let size = poster.len() as u64;
+        let head = poster[..poster.len().min(budget::PLAN_BYTES)].to_vec();
+        let read = || async move { Ok(poster) };
+        let images = match photo_within_budget(state, &head, size, read).await? {
             Ok(images) => images,
             Err(refusal) => return Ok(Err(refusal)),
         };
@@ -142,44 +216,51 @@ async fn process_video(
     result
 }
 
-async fn store_ready(db: &Db, media_id: i64, uid: &str, done: &Ready) -> Result<(), AppError> {
+/// Records the finished item; `false` when it was discarded meanwhile (nothing is recorded then).
+async fn store_ready(db: &Db, media_id: i64, uid: &str, done: &Ready) -> Result<bool, AppError> {
     let (width, height) = (i64::from(done.images.width), i64::from(done.images.height));
-    with_tx!(db, |tx| {
-        if let Some((key, bytes)) = &done.video {
-            sqlx::query(
-                "INSERT INTO media_files (media_id, variant, storage_key, content_type, width, height, bytes) \
-                 VALUES ($1, 'video', $2, 'video/mp4', $3, $4, $5) ON CONFLICT (media_id, variant) DO NOTHING",
-            )
-            .bind(media_id)
-            .bind(key)
-            .bind(width)
-            .bind(height)
-            .bind(*bytes)
-            .execute(&mut *tx)
-            .await?;
+    let kept = with_tx!(db, |tx| {
+        let updated = sqlx::query(
+            "UPDATE media SET status = 'ready', width = $2, height = $3 WHERE id = $1 AND status = 'uploaded'",
+        )
+        .bind(media_id)
+        .bind(width)
+        .bind(height)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 1 {
+            if let Some((key, bytes)) = &done.video {
+                sqlx::query(
+                    "INSERT INTO media_files (media_id, variant, storage_key, content_type, width, height, bytes) \
+                     VALUES ($1, 'video', $2, 'video/mp4', $3, $4, $5) ON CONFLICT (media_id, variant) DO NOTHING",
+                )
+                .bind(media_id)
+                .bind(key)
+                .bind(width)
+                .bind(height)
+                .bind(*bytes)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for r in &done.images.renditions {
+                sqlx::query(
+                    "INSERT INTO media_files (media_id, variant, storage_key, content_type, width, height, bytes) \
+                     VALUES ($1, $2, $3, 'image/jpeg', $4, $5, $6) ON CONFLICT (media_id, variant) DO NOTHING",
+                )
+                .bind(media_id)
+                .bind(r.variant.as_str())
+                .bind(variant_key(uid, r.variant))
+                .bind(i64::from(r.width))
+                .bind(i64::from(r.height))
+                .bind(r.jpeg.len() as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
-        for r in &done.images.renditions {
-            sqlx::query(
-                "INSERT INTO media_files (media_id, variant, storage_key, content_type, width, height, bytes) \
-                 VALUES ($1, $2, $3, 'image/jpeg', $4, $5, $6) ON CONFLICT (media_id, variant) DO NOTHING",
-            )
-            .bind(media_id)
-            .bind(r.variant.as_str())
-            .bind(variant_key(uid, r.variant))
-            .bind(i64::from(r.width))
-            .bind(i64::from(r.height))
-            .bind(r.jpeg.len() as i64)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query("UPDATE media SET status = 'ready', width = $2, height = $3 WHERE id = $1")
-            .bind(media_id)
-            .bind(width)
-            .bind(height)
-            .execute(&mut *tx)
-            .await?;
+        updated == 1
     });
-    Ok(())
+    Ok(kept)
 }
 
 /// The original (with its EXIF and GPS) is deleted as soon as the renditions exist; the key is

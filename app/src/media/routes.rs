@@ -2,9 +2,8 @@
 //! upload is streamed to storage with a per-route body limit, and every byte is served only after the
 //! same visibility check as the feed (UP-04).
 use axum::{
-    body::Body,
     extract::{multipart::Field, Multipart, Path, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{HeaderMap, Method, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
@@ -16,6 +15,7 @@ use super::{
 };
 use crate::server::{
     auth::{self, Actor},
+    download::{self, Stored},
     state::AppState,
 };
 
@@ -196,11 +196,13 @@ pub async fn receive(
 }
 
 /// `GET /media/{uid}/{variant}`: the bytes, for a viewer who may see the post; otherwise 404,
-/// identical to an id that never existed. Caches must ask again every time (`no-cache`), so a
-/// withdrawn right takes effect on the next view; an unchanged file then costs only a 304.
+/// identical to an id that never existed. Streamed from storage (DS-01); caches must ask again
+/// every time (`no-cache`), so a withdrawn right takes effect on the next view; an unchanged file
+/// then costs only a 304.
 pub async fn serve(
     State(state): State<AppState>,
     Path((uid, variant)): Path<(String, String)>,
+    method: Method,
     headers: HeaderMap,
 ) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "niet gevonden").into_response();
@@ -215,97 +217,10 @@ pub async fn serve(
         Ok(None) => return not_found(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    // Stored files never change under a key, so the key names the version.
-    let etag = format!(
-        "\"{}\"",
-        &crate::server::secrets::hash_token(&file.storage_key)[..16]
-    );
-    let cached = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == etag);
-    let mut response = if cached {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let size = file.bytes.max(0) as u64;
-        match byte_range(&headers, size) {
-            Some(range) => match state
-                .storage
-                .get_range(&file.storage_key, range.clone())
-                .await
-            {
-                Ok(bytes) => {
-                    let mut r = (StatusCode::PARTIAL_CONTENT, Body::from(bytes)).into_response();
-                    if let Ok(v) = HeaderValue::from_str(&format!(
-                        "bytes {}-{}/{size}",
-                        range.start,
-                        range.end - 1
-                    )) {
-                        r.headers_mut().insert(header::CONTENT_RANGE, v);
-                    }
-                    r
-                }
-                Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-            },
-            None => match state.storage.get(&file.storage_key).await {
-                Ok(bytes) => Body::from(bytes).into_response(),
-                Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-            },
-        }
+    let stored = Stored {
+        key: &file.storage_key,
+        size: file.bytes.max(0) as u64,
+        content_type: &file.content_type,
     };
-    let h = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&file.content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
-    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        h.insert(header::ETAG, v);
-    }
-    response
-}
-
-/// One `bytes=a-b` range inside the file (what phones send to seek in a video); anything else
-/// is answered with the whole file.
-fn byte_range(headers: &HeaderMap, size: u64) -> Option<std::ops::Range<u64>> {
-    let raw = headers.get(header::RANGE)?.to_str().ok()?;
-    let spec = raw.strip_prefix("bytes=")?;
-    if spec.contains(',') || size == 0 {
-        return None;
-    }
-    let (start, end) = spec.split_once('-')?;
-    let (start, end) = match (start.trim(), end.trim()) {
-        ("", suffix) => {
-            let n: u64 = suffix.parse().ok()?;
-            (size.saturating_sub(n), size - 1)
-        }
-        (s, "") => (s.parse().ok()?, size - 1),
-        (s, e) => (s.parse().ok()?, e.parse::<u64>().ok()?.min(size - 1)),
-    };
-    (start <= end && start < size).then_some(start..end + 1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn range(raw: &str, size: u64) -> Option<std::ops::Range<u64>> {
-        let mut h = HeaderMap::new();
-        h.insert(header::RANGE, HeaderValue::from_str(raw).unwrap());
-        byte_range(&h, size)
-    }
-
-    #[test]
-    fn ranges_for_seeking_in_a_video() {
-        assert_eq!(range("bytes=0-99", 1000), Some(0..100));
-        assert_eq!(range("bytes=900-", 1000), Some(900..1000));
-        assert_eq!(range("bytes=-100", 1000), Some(900..1000));
-        assert_eq!(range("bytes=0-5000", 1000), Some(0..1000));
-        assert_eq!(range("bytes=2000-", 1000), None);
-        assert_eq!(range("bytes=0-1,5-6", 1000), None);
-        assert_eq!(range("items=0-1", 1000), None);
-    }
+    download::respond(&state.storage, &method, &headers, stored).await
 }

@@ -83,7 +83,7 @@ pub async fn received(state: &AppState, id: i64, bytes: u64) -> Result<(), AppEr
         &format!("{PROCESS_JOB}.{id}"),
     )
     .await?;
-    state.jobs_wake.notify_one();
+    state.wake_jobs();
     Ok(())
 }
 
@@ -177,8 +177,34 @@ pub async fn file(
         .await)?)
 }
 
+/// The uploads of a form that was refused: discarded at once, so they are neither processed nor
+/// kept; the purge job deletes their files (DS-01).
+pub async fn discard_uploads(state: &AppState, actor: &Actor, uids: &[String]) {
+    if uids.is_empty() {
+        return;
+    }
+    for uid in uids {
+        let result = with_db!(&state.db, |pool| {
+            sqlx::query(
+            "UPDATE media SET status = 'discarded' WHERE uid = $1 AND uploader_id = $2 AND post_id IS NULL"
+        )
+        .bind(uid)
+        .bind(actor.user_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+        });
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not discard a refused upload; the sweep will");
+        }
+    }
+    if let Err(e) = queue_purge(state, &format!("refused.{}", uids[0])).await {
+        tracing::warn!(error = %e, "could not queue the purge; the sweep will");
+    }
+}
+
 pub async fn queue_purge(state: &AppState, why: &str) -> Result<(), AppError> {
     jobs::enqueue(&state.db, PURGE_JOB, &(), &format!("{PURGE_JOB}.{why}")).await?;
-    state.jobs_wake.notify_one();
+    state.wake_jobs();
     Ok(())
 }

@@ -44,23 +44,67 @@ async fn run(ffmpeg: &Path, args: &[&str]) -> Result<(), Refusal> {
     }
 }
 
+/// The length of a video in seconds as its container declares it, read by `ffprobe` (next to
+/// `ffmpeg`) without decoding a frame; `None` when it cannot be read.
+pub async fn duration_secs(ffmpeg: &Path, input: &Path) -> Option<f64> {
+    let ffprobe = ffmpeg.with_file_name("ffprobe");
+    let output = Command::new(ffprobe)
+        .args([
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(input)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(Duration::from_secs(30), output)
+        .await
+        .ok()?
+        .ok()?;
+    let secs: f64 = String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .ok()?;
+    secs.is_finite().then_some(secs)
+}
+
 pub struct Transcoded {
     pub mp4: PathBuf,
     pub poster: Vec<u8>,
 }
 
 /// Transcodes `input` into `dir`: `video.mp4` (at most 1280 px on the long side, fast start for
-/// streaming) and a poster frame.
-pub async fn transcode(ffmpeg: &Path, input: &Path, dir: &Path) -> Result<Transcoded, Refusal> {
+/// streaming, never longer than `max_secs` whatever the container claimed) and a poster frame. One
+/// thread: a transcode never takes the whole server.
+pub async fn transcode(
+    ffmpeg: &Path,
+    input: &Path,
+    dir: &Path,
+    max_secs: u64,
+) -> Result<Transcoded, Refusal> {
     let mp4 = dir.join("video.mp4");
     let poster = dir.join("poster.png");
     let input = input.to_string_lossy();
     let out = mp4.to_string_lossy();
+    let max = max_secs.to_string();
     run(
         ffmpeg,
         &[
+            "-threads",
+            "1",
             "-i",
             &input,
+            "-t",
+            &max,
+            "-threads",
+            "1",
+            "-filter_threads",
+            "1",
             "-map",
             "0:v:0",
             "-map",

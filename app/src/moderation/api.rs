@@ -34,7 +34,7 @@ pub async fn report(
             let actor = ctx::actor().await?;
             let new = super::model::NewReport::parse(&reason, &details)?;
             super::server::report(&state.db, &actor, post_id, comment_id, new).await?;
-            state.jobs_wake.notify_one();
+            state.wake_jobs();
             leptos_axum::redirect(&format!("/bericht/{post_id}?gemeld=1"));
             Ok(())
         }

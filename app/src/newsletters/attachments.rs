@@ -65,6 +65,7 @@ pub async fn attachments_of(db: &Db, post_ids: &[i64]) -> Result<Vec<Attachment>
 pub struct StoredFile {
     pub name: String,
     pub storage_key: String,
+    pub bytes: i64,
 }
 
 /// An attachment of a post the actor may read; `None` exactly as for one that never existed.
@@ -75,16 +76,49 @@ pub async fn attachment_file(
 ) -> Result<Option<StoredFile>, AppError> {
     let readable = readable_posts();
     let sql = format!(
-        "SELECT a.name, a.storage_key FROM attachments a \
+        "SELECT a.name, a.storage_key, a.bytes FROM attachments a \
          WHERE a.uid = $3 AND a.post_id IN ({readable})"
     );
-    let row: Option<(String, String)> = with_db!(db, |pool| sqlx::query_as(&sql)
+    let row: Option<(String, String, i64)> = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
         .bind(today())
         .bind(uid)
         .fetch_optional(pool)
         .await)?;
-    Ok(row.map(|(name, storage_key)| StoredFile { name, storage_key }))
+    Ok(row.map(|(name, storage_key, bytes)| StoredFile {
+        name,
+        storage_key,
+        bytes,
+    }))
+}
+
+/// Attachments just stored for a form that was refused: their files and rows go at once (the file
+/// first, so a failure leaves a row the purge finds, never a file nobody knows of).
+pub async fn discard(state: &AppState, uids: &[String]) {
+    for uid in uids {
+        let gone: Result<(), AppError> = async {
+            let row: Option<(String,)> = with_db!(&state.db, |pool| sqlx::query_as(
+                "SELECT storage_key FROM attachments WHERE uid = $1 AND post_id IS NULL"
+            )
+            .bind(uid)
+            .fetch_optional(pool)
+            .await)?;
+            let Some((key,)) = row else { return Ok(()) };
+            state.storage.delete(&key).await?;
+            with_db!(&state.db, |pool| sqlx::query(
+                "DELETE FROM attachments WHERE uid = $1 AND post_id IS NULL"
+            )
+            .bind(uid)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+            Ok(())
+        }
+        .await;
+        if gone.is_err() {
+            tracing::warn!("could not discard a refused attachment; the purge will");
+        }
+    }
 }
 
 /// Deletes the files of removed attachments (and of deleted newsletters), then their rows.

@@ -2,18 +2,23 @@
 //! and PDFs stream to storage as they arrive), with and without JavaScript, and an attachment is
 //! served only after the feed's visibility check (UP-04), as a download.
 use axum::{
-    body::Body,
     extract::{multipart::Field, Multipart, Path, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
 
-use super::model::{DraftForm, ATTACHMENT_MAX_BYTES};
+use super::model::{DraftForm, ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS};
+use crate::media::model::MAX_FILES_PER_POST;
 use crate::{
     error::AppError,
     media::routes as media_routes,
     posts::form_post::text,
-    server::{auth, secrets, state::AppState},
+    server::{
+        auth,
+        download::{self, Stored},
+        secrets,
+        state::AppState,
+    },
 };
 
 /// Streams one PDF to storage. Only a file that starts like a PDF is kept, whatever its name says.
@@ -117,6 +122,13 @@ pub async fn save(
         let has_file = field.file_name().is_some_and(|n| !n.is_empty());
         match name.as_str() {
             "photos" | "attachments" if !has_file || refusal.is_some() => continue,
+            // Refused before they are stored, not after (DS-01).
+            "photos" if media.len() >= MAX_FILES_PER_POST => {
+                refusal = Some("media_too_many".into());
+            }
+            "attachments" if files.len() >= MAX_ATTACHMENTS => {
+                refusal = Some("newsletter_too_many_files".into());
+            }
             "photos" => match media_routes::receive(&state, &actor, field).await {
                 Ok(uid) => media.push(uid),
                 Err((_, r)) => refusal = Some(r.key),
@@ -154,6 +166,11 @@ pub async fn save(
         &state.settings.media_limits,
     )
     .await;
+    if saved.is_err() {
+        // Nothing was saved: what this form stored goes at once, not after a day.
+        crate::media::server::discard_uploads(&state, &actor, &media).await;
+        super::attachments::discard(&state, &files).await;
+    }
     if let Ok(id) = &saved {
         if !form.remove_files.is_empty() || !form.remove_media.is_empty() {
             let why = format!("newsletter.{id}.{}", crate::server::clock::now());
@@ -186,6 +203,7 @@ pub async fn save(
 pub async fn serve(
     State(state): State<AppState>,
     Path(uid): Path<String>,
+    method: Method,
     headers: HeaderMap,
 ) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "niet gevonden").into_response();
@@ -197,20 +215,13 @@ pub async fn serve(
         Ok(None) => return not_found(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    let bytes = match state.storage.get(&file.storage_key).await {
-        Ok(b) => b,
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let stored = Stored {
+        key: &file.storage_key,
+        size: file.bytes.max(0) as u64,
+        content_type: "application/pdf",
     };
-    let mut response = Body::from(bytes).into_response();
+    let mut response = download::respond(&state.storage, &method, &headers, stored).await;
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
     let encoded: String = url::form_urlencoded::byte_serialize(file.name.as_bytes()).collect();
     let disposition = format!(
         "attachment; filename=\"bijlage.pdf\"; filename*=UTF-8''{}",

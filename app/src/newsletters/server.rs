@@ -160,30 +160,36 @@ pub async fn save(
         }
     }
     let at = now();
+    let html = crate::posts::markup::render(&draft.body);
+    let version = crate::posts::markup::VERSION;
     let id = with_tx!(db, |tx| {
         let id = match &existing {
             Some(p) => {
                 sqlx::query(
-                    "UPDATE posts SET title = $2, body = $3, updated_at = $4 WHERE id = $1",
+                    "UPDATE posts SET title = $2, body = $3, updated_at = $4, body_html = $5, render_version = $6 WHERE id = $1",
                 )
                 .bind(p.id)
                 .bind(&draft.title)
                 .bind(&draft.body)
                 .bind(at)
+                .bind(&html)
+                .bind(version)
                 .execute(&mut *tx)
                 .await?;
                 p.id
             }
             None => {
                 let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO posts (school_id, author_id, title, body, created_at, updated_at, kind, status, draft_state) \
-                     VALUES ($1, $2, $3, $4, $5, $5, 'newsletter', 'processing', 'draft') RETURNING id",
+                    "INSERT INTO posts (school_id, author_id, title, body, created_at, updated_at, kind, status, draft_state, body_html, render_version) \
+                     VALUES ($1, $2, $3, $4, $5, $5, 'newsletter', 'processing', 'draft', $6, $7) RETURNING id",
                 )
                 .bind(school_id)
                 .bind(actor.user_id)
                 .bind(&draft.title)
                 .bind(&draft.body)
                 .bind(at)
+                .bind(&html)
+                .bind(version)
                 .fetch_one(&mut *tx)
                 .await?;
                 sqlx::query("INSERT INTO post_groups (post_id, group_id) VALUES ($1, $2)")
@@ -346,7 +352,7 @@ pub async fn send(
             });
         }
     }
-    state.jobs_wake.notify_one();
+    state.wake_jobs();
     Ok(())
 }
 
@@ -453,6 +459,6 @@ pub async fn run_publish(state: &AppState, job: &jobs::Job) -> Result<(), String
     publish(&state.db, p.post_id, Some(p.at))
         .await
         .map_err(|e| e.to_string())?;
-    state.jobs_wake.notify_one();
+    state.wake_jobs();
     Ok(())
 }

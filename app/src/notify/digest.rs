@@ -152,7 +152,7 @@ pub async fn schedule(state: &AppState) -> Result<(), AppError> {
 pub async fn queue_run(state: &AppState, run: RunJob) -> Result<(), AppError> {
     let key = format!("digest.run.{}.{}", run.frequency.as_str(), run.to);
     if jobs::enqueue_new(&state.db, RUN_JOB, &run, &key).await? {
-        state.jobs_wake.notify_one();
+        state.wake_jobs();
     }
     Ok(())
 }
@@ -184,7 +184,7 @@ pub async fn run(state: &AppState, run: RunJob) -> Result<u64, AppError> {
     .await
     .map(|r| r.rows_affected())
     })?;
-    state.jobs_wake.notify_waiters();
+    state.wake_jobs();
     Ok(queued)
 }
 

@@ -88,7 +88,7 @@ macro_rules! announce_in_tx {
 /// Queues the fan-out of an event; announcing the same event twice does nothing.
 pub async fn announce(state: &AppState, event: Event) -> Result<(), AppError> {
     announce_in(&state.db, event).await?;
-    state.jobs_wake.notify_one();
+    state.wake_jobs();
     Ok(())
 }
 

@@ -71,7 +71,7 @@ pub async fn create_post(post: PostForm) -> Result<i64, AppError> {
             let id = super::server::create(&state.db, &actor, post, &state.settings.media_limits)
                 .await?;
             // Its notifications were queued with it.
-            state.jobs_wake.notify_one();
+            state.wake_jobs();
             leptos_axum::redirect(&format!("/bericht/{id}"));
             Ok(id)
         }

@@ -8,6 +8,7 @@ use axum::{
 };
 
 use super::model::{NewPost, PostForm, BODY_MAX, TITLE_MAX};
+use crate::media::model::MAX_FILES_PER_POST;
 use crate::{
     error::AppError,
     media::{routes as media_routes, server as media},
@@ -60,6 +61,11 @@ pub async fn create(
             if field.file_name().is_none_or(str::is_empty) || refusal.is_some() {
                 continue;
             }
+            // Refused before it is stored, not after (DS-01).
+            if form.media.len() >= MAX_FILES_PER_POST {
+                refusal = Some("media_too_many".to_string());
+                continue;
+            }
             match media_routes::receive(&state, &actor, field).await {
                 Ok(uid) => form.media.push(uid),
                 Err((_, r)) => refusal = Some(r.key),
@@ -82,19 +88,23 @@ pub async fn create(
             _ => {}
         }
     }
-    // Photos already stored are not attached to anything: the sweep removes them.
     if let Some(key) = refusal {
+        media::discard_uploads(&state, &actor, &form.media).await;
         return back(&key);
     }
+    let uploads = form.media.clone();
     let created = match NewPost::parse(form) {
         Ok(post) => {
             super::server::create(&state.db, &actor, post, &state.settings.media_limits).await
         }
         Err(e) => Err(e),
     };
+    if created.is_err() {
+        media::discard_uploads(&state, &actor, &uploads).await;
+    }
     match created {
         Ok(id) => {
-            state.jobs_wake.notify_one();
+            state.wake_jobs();
             Redirect::to(&format!("/bericht/{id}")).into_response()
         }
         Err(AppError::Validation { message, .. }) => back(&message),

@@ -1,11 +1,29 @@
 //! Post bodies: a small markdown subset (paragraphs, bold, italics, lists, links, section headings) rendered to HTML and
 //! then cleaned by `ammonia` with an allow-list, so no user text reaches the page as raw HTML (XS-01).
-use std::{collections::HashSet, sync::LazyLock};
+//! This happens once, when a post is written (DS-02): the HTML is stored with the version of these
+//! rules, and a change to them raises `VERSION` so that a start-up job renders older posts again.
+use std::{borrow::Cow, collections::HashSet, sync::LazyLock};
 
 use pulldown_cmark::{html, Options, Parser};
 
+use crate::{
+    error::AppError,
+    server::{db::Db, jobs, state::AppState},
+    with_db,
+};
+
+/// The version of the rendering rules; raise it whenever `render` changes its output.
+pub const VERSION: i64 = 1;
+/// Deepest nesting of quotes a body keeps: 20,000 `>` would otherwise nest 20,000 elements.
+const MAX_DEPTH: usize = 6;
+/// Leading spaces kept in a line (list nesting comes from them); more only nest deeper.
+const MAX_INDENT: usize = 24;
+/// The start-up job that renders posts made with older rules.
+pub const RENDER_JOB: &str = "posts.render";
+
 pub fn render(markdown: &str) -> String {
-    let parser = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH);
+    let markdown = bounded(markdown);
+    let parser = Parser::new_ext(&markdown, Options::ENABLE_STRIKETHROUGH);
     let mut raw = String::with_capacity(markdown.len() * 2);
     html::push_html(&mut raw, parser);
     sanitize(&raw)
@@ -43,6 +61,84 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 fn sanitize(html: &str) -> String {
     CLEANER.clean(html).to_string()
+}
+
+/// The markup with its nesting bounded: at most `MAX_DEPTH` quote levels and `MAX_INDENT` leading
+/// spaces per line. Text is never dropped, only its nesting.
+fn bounded(markdown: &str) -> Cow<'_, str> {
+    let deep = |line: &str| {
+        let indent = line.len() - line.trim_start().len();
+        indent > MAX_INDENT || quote_depth(line).0 > MAX_DEPTH
+    };
+    if !markdown.lines().any(deep) {
+        return Cow::Borrowed(markdown);
+    }
+    let mut out = String::with_capacity(markdown.len());
+    for line in markdown.split_inclusive('\n') {
+        let (depth, rest) = quote_depth(line);
+        if depth > 0 {
+            out.push_str(&"> ".repeat(depth.min(MAX_DEPTH)));
+        }
+        let trimmed = rest.trim_start_matches([' ', '\t']);
+        let indent = (rest.len() - trimmed.len()).min(MAX_INDENT);
+        out.push_str(&" ".repeat(indent));
+        out.push_str(trimmed);
+    }
+    Cow::Owned(out)
+}
+
+/// How many `>` quote markers start a line, and what follows them.
+fn quote_depth(line: &str) -> (usize, &str) {
+    let mut depth = 0;
+    let mut rest = line;
+    loop {
+        let after_spaces = rest.trim_start_matches(' ');
+        match after_spaces.strip_prefix('>') {
+            Some(next) if rest.len() - after_spaces.len() <= 3 => {
+                depth += 1;
+                rest = next;
+            }
+            _ => return (depth, rest),
+        }
+    }
+}
+
+/// Queues the rendering of posts made with older rules (once per `VERSION`).
+pub async fn queue_render(state: &AppState) -> Result<(), AppError> {
+    let key = format!("{RENDER_JOB}.v{VERSION}");
+    jobs::enqueue(&state.db, RENDER_JOB, &(), &key).await?;
+    state.wake_jobs();
+    Ok(())
+}
+
+/// Renders, a hundred at a time, every post whose HTML was made with other rules than today's.
+pub async fn render_older(db: &Db) -> Result<u64, AppError> {
+    let mut done = 0;
+    loop {
+        let rows: Vec<(i64, String)> = with_db!(db, |pool| sqlx::query_as(
+            "SELECT id, body FROM posts WHERE render_version <> $1 ORDER BY id LIMIT 100"
+        )
+        .bind(VERSION)
+        .fetch_all(pool)
+        .await)?;
+        if rows.is_empty() {
+            return Ok(done);
+        }
+        for (id, body) in rows {
+            let html = render(&body);
+            with_db!(db, |pool| sqlx::query(
+                "UPDATE posts SET body_html = $2, render_version = $3 WHERE id = $1 AND body = $4"
+            )
+            .bind(id)
+            .bind(&html)
+            .bind(VERSION)
+            .bind(&body)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()))?;
+            done += 1;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -89,6 +185,27 @@ mod tests {
         let out = render("Zie [de site](https://school.example.nl)");
         assert!(out.contains("href=\"https://school.example.nl\""));
         assert!(out.contains("rel=\"noopener noreferrer nofollow\""));
+    }
+
+    #[test]
+    fn ds02_deep_nesting_is_bounded() {
+        let out = render(&">".repeat(20_000));
+        assert!(out.matches("<blockquote>").count() <= MAX_DEPTH, "{out}");
+        let text = render(&format!("{} diep citaat", ">".repeat(50)));
+        assert!(text.contains("diep citaat"), "the text stays");
+        let list: String = (0..200)
+            .map(|i| format!("{}- punt {i}\n", " ".repeat(i * 2)))
+            .collect();
+        assert!(render(&list).matches("<ul>").count() <= MAX_INDENT);
+    }
+
+    #[test]
+    fn ordinary_markup_is_left_as_it_is() {
+        assert!(matches!(
+            bounded("> citaat\n\n- a\n  - b"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(render("> > citaat"), render(&bounded("> > citaat")));
     }
 
     #[test]

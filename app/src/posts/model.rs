@@ -40,9 +40,11 @@ pub struct PostView {
     pub kind: String,
     /// When a scheduled newsletter goes out.
     pub publish_at: Option<i64>,
-    /// Sanitised HTML made from `body` on the server (XS-01).
-    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    /// Sanitised HTML made from `body` when it was written (XS-01, DS-02).
     pub body_html: String,
+    /// The markup rules `body_html` was made with (`markup::VERSION`).
+    #[serde(skip)]
+    pub render_version: i64,
     /// The post's groups that the viewer may see.
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub groups: Vec<GroupRef>,

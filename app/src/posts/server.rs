@@ -18,7 +18,7 @@ use crate::{
 };
 
 const POST_COLUMNS: &str =
-    "p.id, p.school_id, p.author_id, u.name AS author_name, p.title, p.body, \
+    "p.id, p.school_id, p.author_id, u.name AS author_name, p.title, p.body, p.body_html, p.render_version, \
      p.urgent, p.pinned, COALESCE(p.draft_state, p.status) AS status, p.comments_open, p.created_at, p.updated_at, p.kind, p.publish_at, \
      (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count";
 
@@ -158,7 +158,11 @@ async fn decorate(db: &Db, actor: &Actor, posts: &mut [&mut PostView]) -> Result
             .filter(|m| m.post_id == post.id)
             .cloned()
             .collect();
-        post.body_html = markup::render(&post.body);
+        // Rendered when written; only a row older than the current rules (until the start-up job
+        // has reached it) is rendered here.
+        if post.render_version != markup::VERSION {
+            post.body_html = markup::render(&post.body);
+        }
         post.attachments = attachments
             .iter()
             .filter(|a| a.post_id == post.id)
@@ -298,8 +302,8 @@ pub async fn create(
     let at = now();
     let id = with_tx!(db, |tx| {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO posts (school_id, author_id, title, body, urgent, pinned, created_at, updated_at, comments_open) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
+            "INSERT INTO posts (school_id, author_id, title, body, urgent, pinned, created_at, updated_at, comments_open, body_html, render_version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING id",
         )
         .bind(school_id)
         .bind(actor.user_id)
@@ -309,6 +313,8 @@ pub async fn create(
         .bind(post.pinned)
         .bind(at)
         .bind(comments_open)
+        .bind(markup::render(&post.body))
+        .bind(markup::VERSION)
         .fetch_one(&mut *tx)
         .await?;
         for group in &post.groups {
@@ -424,8 +430,8 @@ pub async fn update(db: &Db, actor: &Actor, post_id: i64, post: NewPost) -> Resu
     }
     with_tx!(db, |tx| {
         sqlx::query(
-            "UPDATE posts SET title = $2, body = $3, urgent = $4, pinned = $5, updated_at = $6, comments_open = $7 \
-             WHERE id = $1",
+            "UPDATE posts SET title = $2, body = $3, urgent = $4, pinned = $5, updated_at = $6, comments_open = $7, \
+               body_html = $8, render_version = $9 WHERE id = $1",
         )
         .bind(post_id)
         .bind(&post.title)
@@ -434,6 +440,8 @@ pub async fn update(db: &Db, actor: &Actor, post_id: i64, post: NewPost) -> Resu
         .bind(post.pinned)
         .bind(now())
         .bind(post.comments && allowed)
+        .bind(markup::render(&post.body))
+        .bind(markup::VERSION)
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM post_groups WHERE post_id = $1")

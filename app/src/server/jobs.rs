@@ -90,21 +90,43 @@ pub async fn enqueue_many(db: &Db, items: &[(&str, String, String)]) -> Result<(
     Ok(())
 }
 
-/// Takes the next job to run and leases it to this runner for `lease_secs`: first a job whose
-/// runner died (its lease ran out), then the oldest due one. Several runners may claim at once:
-/// SQLite serialises the writes, and PostgreSQL skips rows another runner is claiming. Each of the
-/// two lookups walks the `(status, run_at)` index and stops at the first row, so a queue of ten
-/// thousand mails costs the same per claim as a queue of ten.
-pub async fn claim(db: &Db, lease_secs: i64) -> Result<Option<Job>, AppError> {
+/// A lane of the job queue: its own runners claim only its own kinds, so mail and push never wait
+/// behind photo and video work (DS-01). A lane names its kinds (`only`), or takes every kind but
+/// the named ones.
+#[derive(Clone, Copy, Debug)]
+pub struct Lane {
+    pub kinds: &'static [&'static str],
+    pub only: bool,
+}
+
+impl Lane {
+    /// The `kind` condition; kinds are constants of the code, never input.
+    fn condition(self) -> String {
+        if self.kinds.is_empty() {
+            return if self.only { "FALSE" } else { "TRUE" }.to_string();
+        }
+        let list: Vec<String> = self.kinds.iter().map(|k| format!("'{k}'")).collect();
+        let not = if self.only { "" } else { "NOT " };
+        format!("kind {not}IN ({})", list.join(", "))
+    }
+}
+
+/// Takes the next job of `lane` to run and leases it to this runner for `lease_secs`: first a job
+/// whose runner died (its lease ran out), then the oldest due one. Several runners may claim at
+/// once: SQLite serialises the writes, and PostgreSQL skips rows another runner is claiming. Each of
+/// the two lookups walks the `(status, run_at)` index and stops at the first row of the lane, so a
+/// queue of ten thousand mails costs the same per claim as a queue of ten.
+pub async fn claim(db: &Db, lease_secs: i64, lane: Lane) -> Result<Option<Job>, AppError> {
     let lock = match db {
         Db::Sqlite(_) => "",
         Db::Postgres(_) => "FOR UPDATE SKIP LOCKED",
     };
+    let kinds = lane.condition();
     let expired = format!(
-        "SELECT id FROM jobs WHERE status = 'running' AND locked_until < $1 ORDER BY run_at, id LIMIT 1 {lock}"
+        "SELECT id FROM jobs WHERE status = 'running' AND locked_until < $1 AND {kinds} ORDER BY run_at, id LIMIT 1 {lock}"
     );
     let due = format!(
-        "SELECT id FROM jobs WHERE status = 'pending' AND run_at <= $1 ORDER BY run_at, id LIMIT 1 {lock}"
+        "SELECT id FROM jobs WHERE status = 'pending' AND run_at <= $1 AND {kinds} ORDER BY run_at, id LIMIT 1 {lock}"
     );
     for pick in [expired, due] {
         let at = now();

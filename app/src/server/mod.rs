@@ -3,6 +3,7 @@ pub mod auth;
 pub mod clock;
 pub mod ctx;
 pub mod db;
+pub mod download;
 mod error;
 pub mod headers;
 pub mod jobs;

@@ -3,7 +3,7 @@ use std::{net::IpAddr, path::PathBuf, sync::Arc};
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 
 use super::{db::Db, storage::Storage, storage::StorageConfig, throttle::Throttle};
 use crate::media::model::MediaLimits;
@@ -34,13 +34,34 @@ pub struct Settings {
     pub ffmpeg: Option<PathBuf>,
     /// When the daily and weekly e-mail summaries go out (foundation-wide).
     pub digest: crate::notify::digest::Schedule,
-    /// How many jobs run at once (mail and push are mostly waiting on the network).
+    /// How many jobs run at once in the general lane (mail, push, notifications, summaries: mostly
+    /// waiting on the network). Photos and videos have a lane of their own, so a mail never waits
+    /// behind a transcode (DS-01).
     pub job_runners: usize,
+    /// How many photo and video jobs run at once (videos still one at a time).
+    pub media_runners: usize,
+    /// Memory that decoding photos may take at once, in MiB; a photo waits until its planned peak
+    /// fits, and one that never could is refused.
+    pub media_memory_mb: u32,
+    /// Longest video, from its container, before any transcode.
+    pub max_video_secs: u64,
+    /// Read timeouts and the connection cap of the HTTP server.
+    pub limits: ConnectionLimits,
     /// How long a claimed job is leased before another runner may take it over.
     pub job_lease_secs: i64,
     /// Where requests to user-chosen addresses (push endpoints) may go: the public internet only.
     /// Tests set `Reach::Local` here to reach their own push service; no environment variable can.
     pub outbound: super::outbound::Reach,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectionLimits {
+    /// A client must send its request headers within this many seconds.
+    pub header_secs: u64,
+    /// A request body may stall at most this many seconds between two pieces.
+    pub body_secs: u64,
+    /// Connections served at once; further ones wait to be accepted.
+    pub max_connections: usize,
 }
 
 impl Settings {
@@ -70,5 +91,20 @@ pub struct AppState {
     pub storage: Storage,
     /// Wakes the job runner when work is enqueued.
     pub jobs_wake: Arc<Notify>,
+    /// The photo decoding budget, one permit per MiB of `Settings::media_memory_mb`.
+    #[from_ref(skip)]
+    pub media_budget: Arc<Semaphore>,
+    /// One video transcode at a time.
+    #[from_ref(skip)]
+    pub transcodes: Arc<Semaphore>,
     pub leptos_options: LeptosOptions,
+}
+
+impl AppState {
+    /// Wakes the job runners of every lane: those with nothing to do go back to sleep. The stored
+    /// permit wakes a runner that was busy at this moment as soon as it looks again.
+    pub fn wake_jobs(&self) {
+        self.jobs_wake.notify_waiters();
+        self.jobs_wake.notify_one();
+    }
 }

@@ -4,9 +4,10 @@
 use std::{fmt, ops::Range, path::PathBuf, sync::Arc};
 
 use bytes::Bytes;
+use futures::stream::BoxStream;
 use object_store::{
-    aws::AmazonS3Builder, local::LocalFileSystem, path::Path, ObjectStore, ObjectStoreExt,
-    PutPayload, WriteMultipart,
+    aws::AmazonS3Builder, local::LocalFileSystem, path::Path, GetOptions, GetRange, ObjectStore,
+    ObjectStoreExt, PutPayload, WriteMultipart,
 };
 
 use crate::error::AppError;
@@ -103,11 +104,39 @@ impl Storage {
         found.bytes().await.map_err(storage_error)
     }
 
-    pub async fn get_range(&self, key: &str, range: Range<u64>) -> Result<Bytes, AppError> {
-        self.store
-            .get_range(&Path::from(key), range)
+    /// At most the first `n` bytes of an object (a photo's header, to plan its decoding).
+    pub async fn head(&self, key: &str, n: u64) -> Result<Vec<u8>, AppError> {
+        use futures::StreamExt;
+        let mut chunks = self.stream(key, None).await?;
+        let mut out = Vec::new();
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.map_err(storage_error)?;
+            let room = (n as usize).saturating_sub(out.len());
+            out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if out.len() as u64 >= n {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The object, or one byte range of it, as a stream of the store's own small chunks (8 KiB from
+    /// disk, the HTTP body's frames from S3): never collected in memory (DS-01).
+    pub async fn stream(
+        &self,
+        key: &str,
+        range: Option<Range<u64>>,
+    ) -> Result<BoxStream<'static, Result<Bytes, object_store::Error>>, AppError> {
+        let options = GetOptions {
+            range: range.map(GetRange::Bounded),
+            ..Default::default()
+        };
+        let found = self
+            .store
+            .get_opts(&Path::from(key), options)
             .await
-            .map_err(storage_error)
+            .map_err(storage_error)?;
+        Ok(found.into_stream())
     }
 
     /// Copies an object to a local file chunk by chunk (ffmpeg needs a file; a video may be large).

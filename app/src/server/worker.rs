@@ -39,21 +39,40 @@ impl Runner {
     }
 }
 
-/// Runs jobs until the process ends: `job_runners` loops claim jobs side by side (sending mail
-/// and push is mostly waiting), and one of them also queues the sweep and the summaries.
+/// The lane of photo and video processing; everything else (mail, push, notifications,
+/// summaries, sweeps) has runners of its own.
+pub const MEDIA_LANE: jobs::Lane = jobs::Lane {
+    kinds: &[media::server::PROCESS_JOB],
+    only: true,
+};
+pub const GENERAL_LANE: jobs::Lane = jobs::Lane {
+    kinds: &[media::server::PROCESS_JOB],
+    only: false,
+};
+
+/// Runs jobs until the process ends: `job_runners` loops claim general jobs side by side (sending
+/// mail and push is mostly waiting), `media_runners` loops take photos and videos, and one general
+/// loop also queues the sweep and the summaries.
 pub async fn run(state: AppState, mailer: Mailer) {
     let runner = Arc::new(Runner::new(state.clone(), mailer));
     if let Err(e) = crate::notify::push::ensure_keys(&state.db).await {
         tracing::error!(error = %e, "could not create the push keys");
     }
+    if let Err(e) = crate::posts::markup::queue_render(&state).await {
+        tracing::error!(error = %e, "could not queue the rendering of older posts");
+    }
+    for _ in 0..state.settings.media_runners.max(1) {
+        let runner = runner.clone();
+        tokio::spawn(async move { loop_jobs(&runner, MEDIA_LANE, false).await });
+    }
     for _ in 1..state.settings.job_runners.max(1) {
         let runner = runner.clone();
-        tokio::spawn(async move { loop_jobs(&runner, false).await });
+        tokio::spawn(async move { loop_jobs(&runner, GENERAL_LANE, false).await });
     }
-    loop_jobs(&runner, true).await
+    loop_jobs(&runner, GENERAL_LANE, true).await
 }
 
-async fn loop_jobs(runner: &Runner, schedules: bool) {
+async fn loop_jobs(runner: &Runner, lane: jobs::Lane, schedules: bool) {
     let state = &runner.state;
     let mut swept_at = 0;
     loop {
@@ -69,7 +88,7 @@ async fn loop_jobs(runner: &Runner, schedules: bool) {
                 tracing::error!(error = %e, "could not queue the e-mail summaries");
             }
         }
-        match run_due(runner).await {
+        match run_due_in(runner, lane).await {
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "job runner error"),
         }
@@ -80,11 +99,16 @@ async fn loop_jobs(runner: &Runner, schedules: bool) {
     }
 }
 
-/// Runs every job that is due now; returns how many ran.
+/// Runs every job of the general lane that is due now (mail, push, ...); returns how many ran.
 pub async fn run_due(runner: &Runner) -> Result<usize, AppError> {
+    run_due_in(runner, GENERAL_LANE).await
+}
+
+/// Runs every job of `lane` that is due now; returns how many ran.
+pub async fn run_due_in(runner: &Runner, lane: jobs::Lane) -> Result<usize, AppError> {
     let state = &runner.state;
     let mut ran = 0;
-    while let Some(job) = jobs::claim(&state.db, state.settings.job_lease_secs).await? {
+    while let Some(job) = jobs::claim(&state.db, state.settings.job_lease_secs, lane).await? {
         ran += 1;
         match handle(runner, &job).await {
             Ok(()) => jobs::complete(&state.db, job.id).await?,
@@ -118,13 +142,20 @@ async fn handle(runner: &Runner, job: &Job) -> Result<(), String> {
                 .map_err(text)?;
             return media::sweep::purge(state).await.map_err(text);
         }
+        crate::posts::markup::RENDER_JOB => {
+            let n = crate::posts::markup::render_older(&state.db)
+                .await
+                .map_err(text)?;
+            tracing::info!(posts = n, "older posts rendered with today's rules");
+            return Ok(());
+        }
         crate::newsletters::server::PUBLISH_JOB => {
             return crate::newsletters::server::run_publish(state, job).await;
         }
         notify::FAN_OUT_JOB => {
             let event: notify::Event = payload(job)?;
             notify::fan_out(&state.db, event).await.map_err(text)?;
-            state.jobs_wake.notify_waiters();
+            state.wake_jobs();
             return Ok(());
         }
         notify::PUSH_JOB => {

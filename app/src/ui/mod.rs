@@ -3,6 +3,7 @@ pub mod feedback;
 pub mod layout;
 pub mod pwa;
 pub mod time;
+pub mod title;
 
 use crate::i18n::*;
 

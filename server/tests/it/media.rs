@@ -8,9 +8,9 @@ use std::{path::PathBuf, time::Duration};
 use app::media::model::UploadAnswer;
 use common::{images::*, Backend, TestApp};
 
-const TEACHER: &str = "juf.sanne@regenboog.example"; // teaches Groep 3
+pub(crate) const TEACHER: &str = "juf.sanne@regenboog.example"; // teaches Groep 3
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     cookie: Option<&str>,
     name: &str,
@@ -33,7 +33,7 @@ async fn upload(
     (status, answer)
 }
 
-async fn status_of(app: &TestApp, uid: &str) -> Option<String> {
+pub(crate) async fn status_of(app: &TestApp, uid: &str) -> Option<String> {
     let row: Option<(String,)> = app::with_db!(&app.db, |pool| sqlx::query_as(
         "SELECT status FROM media WHERE uid = $1"
     )
@@ -45,7 +45,7 @@ async fn status_of(app: &TestApp, uid: &str) -> Option<String> {
 }
 
 /// Waits for the job runner to finish an upload; returns its final status.
-async fn processed(app: &TestApp, uid: &str) -> String {
+pub(crate) async fn processed(app: &TestApp, uid: &str) -> String {
     for _ in 0..600 {
         match status_of(app, uid).await.as_deref() {
             Some("receiving" | "uploaded") => tokio::time::sleep(Duration::from_millis(50)).await,
@@ -56,7 +56,7 @@ async fn processed(app: &TestApp, uid: &str) -> String {
     panic!("media {uid} was not processed within 30 s");
 }
 
-async fn post_with(app: &TestApp, cookie: &str, group: &str, uids: &[&str]) -> i64 {
+pub(crate) async fn post_with(app: &TestApp, cookie: &str, group: &str, uids: &[&str]) -> i64 {
     let mut form = vec![
         (
             "post[body]",
@@ -727,7 +727,7 @@ async fn the_compose_form_reports_a_refused_file(app: TestApp) {
 
 /// A two-second clip as a phone makes it: QuickTime, H.264 and AAC, held upright (rotation 90), with
 /// a title, a comment and a GPS position as canaries.
-fn phone_video() -> Vec<u8> {
+pub(crate) fn phone_video() -> Vec<u8> {
     let dir = std::env::temp_dir().join(format!("kring-video-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let out =
@@ -907,7 +907,7 @@ async fn ld02_a_photo_job_killed_midway_finishes_after_restart(app: TestApp) {
     .await
     .map(|r| r.rows_affected()))
     .expect("leased job");
-    app.state.jobs_wake.notify_one();
+    app.state.wake_jobs();
     assert_eq!(processed(&app, uid).await, "ready");
     for _ in 0..200 {
         if visible(&app, &bakker, post).await == 200 && stored_files(&app).len() == 3 {

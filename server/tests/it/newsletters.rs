@@ -63,7 +63,7 @@ fn id_from(location: &str) -> i64 {
 
 async fn drain(app: &TestApp) {
     for _ in 0..400 {
-        app.state.jobs_wake.notify_waiters();
+        app.state.wake_jobs();
         let (open,): (i64,) = app::with_db!(&app.db, |pool| sqlx::query_as(
             "SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running') AND run_at <= $1"
         )

@@ -43,7 +43,7 @@ pub(crate) const ALL: &[&str] = &[
 /// Lets the runner pick up what was queued and waits until no job is left.
 pub(crate) async fn drain(app: &TestApp) {
     for _ in 0..400 {
-        app.state.jobs_wake.notify_waiters();
+        app.state.wake_jobs();
         let (open,): (i64,) = app::with_db!(&app.db, |pool| sqlx::query_as(
             "SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running') AND kind NOT LIKE 'media.%'"
         )

@@ -148,7 +148,7 @@ fn captured_logs() -> Captured {
         let logs = Captured::default();
         let writer = logs.clone();
         tracing_subscriber::fmt()
-            .with_env_filter("debug")
+            .with_env_filter(server::config::log_filter("debug"))
             .with_ansi(false)
             .with_writer(move || writer.clone())
             .init();

@@ -15,12 +15,12 @@ use common::{
 };
 use image::{codecs::jpeg::JpegEncoder, ExtendedColorType, RgbImage};
 
-const BUCKET: &str = "kring-media";
-const KEY: &str = "kring-test-key";
-const SECRET: &str = "kring-test-secret-0123456789";
+pub(crate) const BUCKET: &str = "kring-media";
+pub(crate) const KEY: &str = "kring-test-key";
+pub(crate) const SECRET: &str = "kring-test-secret-0123456789";
 
 /// Starts an S3 server whose buckets are the folders under `root`; answers its endpoint.
-async fn s3_server(root: &Path) -> String {
+pub(crate) async fn s3_server(root: &Path) -> String {
     std::fs::create_dir_all(root.join(BUCKET)).expect("bucket folder");
     let fs = s3s_fs::FileSystem::new(root).expect("s3s-fs");
     let mut builder = s3s::service::S3ServiceBuilder::new(fs);

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 
 use crate::{
     accounts::api::{load_me, Logout, LogoutEverywhere, SetLocale},
@@ -69,7 +70,7 @@ pub fn AccountPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, account.title)/>
+        <PageTitle text=t_string!(i18n, account.title).to_string()/>
         <Suspense fallback=Loading>{body}</Suspense>
     }
 }

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 use crate::{accounts::api::RequestReset, i18n::*, ui::feedback::FormError};
@@ -11,7 +12,7 @@ pub fn ForgotPage() -> impl IntoView {
     let query = use_query_map();
     let sent = move || query.read().get("verstuurd").is_some();
     view! {
-        <Title text=move || t_string!(i18n, forgot.title)/>
+        <PageTitle text=t_string!(i18n, forgot.title).to_string()/>
         <section class="card narrow">
             <h1>{t!(i18n, forgot.title)}</h1>
             <Show

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 use super::login::PasswordFields;
@@ -57,7 +58,7 @@ pub fn InvitePage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, invite.title)/>
+        <PageTitle text=t_string!(i18n, invite.title).to_string()/>
         <section class="card narrow">
             <Suspense fallback=Loading>{body}</Suspense>
         </section>

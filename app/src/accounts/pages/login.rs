@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 
 use crate::{accounts::api::Login, i18n::*, ui::feedback::FormError};
 
@@ -8,7 +9,7 @@ pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<Login>::new();
     view! {
-        <Title text=move || t_string!(i18n, login.title)/>
+        <PageTitle text=t_string!(i18n, login.title).to_string()/>
         <section class="card narrow">
             <h1>{t!(i18n, login.title)}</h1>
             <p class="lead">{t!(i18n, login.intro)}</p>

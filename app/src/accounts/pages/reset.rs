@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 use super::login::PasswordFields;
@@ -12,7 +13,7 @@ pub fn ResetPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     view! {
-        <Title text=move || t_string!(i18n, reset.title)/>
+        <PageTitle text=t_string!(i18n, reset.title).to_string()/>
         <section class="card narrow">
             <h1>{t!(i18n, reset.title)}</h1>
             <p class="lead">{t!(i18n, reset.intro)}</p>

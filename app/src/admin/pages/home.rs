@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 
 use crate::{
     accounts::api::load_me,
@@ -79,7 +80,7 @@ pub fn AdminHome() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, admin.title)/>
+        <PageTitle text=t_string!(i18n, admin.title).to_string()/>
         <div class="page-head"><h1>{t!(i18n, admin.title)}</h1></div>
         <Suspense fallback=Loading>{body}</Suspense>
     }

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
@@ -87,7 +88,7 @@ pub fn PupilPage() -> impl IntoView {
                         <option value=g.id selected=current == Some(g.id)>{g.name.clone()}</option>
                     }).collect_view();
                     view! {
-                        <Title text=name.clone()/>
+                        <PageTitle text=name.clone()/>
                         <div class="page-head">
                             <h1>{name}</h1>
                             <p class="muted">

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::staff::StaffSection;
@@ -32,7 +33,7 @@ pub fn SchoolPage() -> impl IntoView {
                         .cloned()
                         .collect();
                     view! {
-                        <Title text=d.school.name.clone()/>
+                        <PageTitle text=d.school.name.clone()/>
                         <div class="page-head">
                             <h1>{d.school.name.clone()}</h1>
                             <p class="muted">{t!(i18n, admin.school_year, year = d.year.name.clone())}</p>

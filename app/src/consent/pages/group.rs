@@ -1,6 +1,7 @@
 //! "Wie mag op de foto": children × purposes for one group, filterable, printable.
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::state_text;
@@ -68,7 +69,7 @@ pub fn GroupConsentPage() -> impl IntoView {
                         .iter()
                         .any(|r| r.states.contains(&ConsentState::Disagree));
                     view! {
-                        <Title text=format!("{} · {}", t_string!(i18n, consent.overview), g.group_name)/>
+                        <PageTitle text=format!("{} · {}", t_string!(i18n, consent.overview), g.group_name)/>
                         <div class="page-head"><h1>{t_string!(i18n, consent.overview_of, group = g.group_name.clone()).to_string()}</h1></div>
                         {g.purposes.is_empty().then(|| view! { <p class="card muted">{t!(i18n, consent.no_round)}</p> })}
                         <form method="get" class="filter no-print">

@@ -1,7 +1,8 @@
 //! A guardian's consent page: per child, every question of the school with yes / no, and the
 //! history of all answers given for their children.
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 use super::HistoryList;
@@ -54,7 +55,7 @@ pub fn MyConsentPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, consent.title)/>
+        <PageTitle text=t_string!(i18n, consent.title).to_string()/>
         <div class="page-head"><h1>{t!(i18n, consent.title)}</h1></div>
         <p class="intro">{t!(i18n, consent.intro)}</p>
         <Suspense fallback=Loading>{body}</Suspense>

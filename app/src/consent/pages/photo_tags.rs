@@ -1,7 +1,8 @@
 //! `/bericht/{id}/kinderen`: who is in each photo of a published post, for the author and the
 //! directie. A plain form, so it also works without JavaScript (the composer's picker needs it).
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
@@ -57,7 +58,7 @@ pub fn PhotoTagsPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, consent.tags_title)/>
+        <PageTitle text=t_string!(i18n, consent.tags_title).to_string()/>
         <div class="page-head"><h1>{t!(i18n, consent.tags_title)}</h1></div>
         <p class="lead">{t!(i18n, consent.tags_intro)}</p>
         <Suspense fallback=Loading>{body}</Suspense>

@@ -1,7 +1,8 @@
 //! The directie's consent page for one school: open this year's round, the questions and their
 //! wording (each change a new version), and the overview per group.
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
@@ -121,7 +122,7 @@ pub fn ConsentRoundPage() -> impl IntoView {
                         .map(|p| view! { <WordingForm purpose=p school_id wording/> })
                         .collect_view();
                     view! {
-                        <Title text=format!("{} · {}", t_string!(i18n, consent.title), r.school_name)/>
+                        <PageTitle text=format!("{} · {}", t_string!(i18n, consent.title), r.school_name)/>
                         <div class="page-head"><h1>{t!(i18n, consent.title)}</h1><p class="muted">{r.school_name.clone()}</p></div>
                         <section class="card">
                             <h2>{t!(i18n, consent.round)}</h2>

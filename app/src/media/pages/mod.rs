@@ -21,6 +21,7 @@ pub fn refusal_text(i18n: leptos_i18n::I18nContext<Locale>, r: &Refusal) -> Stri
         "media_not_a_photo" => t_string!(i18n, media.not_a_photo).to_string(),
         "media_video_unavailable" => t_string!(i18n, media.video_unavailable).to_string(),
         "media_too_many_pixels" => t_string!(i18n, media.too_many_pixels).to_string(),
+        "media_icc_too_big" => t_string!(i18n, media.icc_too_big).to_string(),
         "media_unreadable" => t_string!(i18n, media.unreadable).to_string(),
         "media_photo_too_big" => t_string!(i18n, media.photo_too_big, limit).to_string(),
         "media_video_too_big" => t_string!(i18n, media.video_too_big, limit).to_string(),

@@ -1,7 +1,8 @@
 //! The moderation queue for the post's author and the directie: each open report with its
 //! snapshot, and a form to remove or keep with a note; below it the recently handled ones.
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 
 use super::reason_text;
 use crate::{
@@ -58,7 +59,7 @@ pub fn QueuePage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, moderation.title)/>
+        <PageTitle text=t_string!(i18n, moderation.title).to_string()/>
         <div class="page-head"><h1>{t!(i18n, moderation.title)}</h1></div>
         <Suspense fallback=Loading>{body}</Suspense>
     }

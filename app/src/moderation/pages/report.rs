@@ -1,6 +1,7 @@
 //! The report form: what is reported, why, and a few words. A plain form, also without JavaScript.
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::reason_text;
@@ -87,7 +88,7 @@ pub fn ReportPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, report.title)/>
+        <PageTitle text=t_string!(i18n, report.title).to_string()/>
         <div class="page-head"><h1>{t!(i18n, report.title)}</h1></div>
         <Suspense fallback=Loading>{body}</Suspense>
     }

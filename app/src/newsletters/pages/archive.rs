@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 
 use crate::{
     i18n::*,
@@ -70,7 +71,7 @@ pub fn NewslettersPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, newsletter.archive_title)/>
+        <PageTitle text=t_string!(i18n, newsletter.archive_title).to_string()/>
         <div class="page-head"><h1>{t!(i18n, newsletter.archive_title)}</h1></div>
         <Suspense fallback=Loading>{body}</Suspense>
     }

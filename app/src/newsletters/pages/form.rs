@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
@@ -45,7 +46,7 @@ pub fn NewsletterFormPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=heading/>
+        <PageTitle text=heading().to_string()/>
         <div class="page-head"><h1>{heading}</h1></div>
         <Suspense fallback=Loading>{body}</Suspense>
     }

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 
 use super::kind_name;
 use crate::{
@@ -57,7 +58,7 @@ pub fn NotificationsPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, notify.title)/>
+        <PageTitle text=t_string!(i18n, notify.title).to_string()/>
         <div class="page-head">
             <h1>{t!(i18n, notify.title)}</h1>
             <a class="button" href="/meldingen/instellingen">{t!(i18n, notify.settings_link)}</a>

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 use super::kind_name;
@@ -126,7 +127,7 @@ pub fn NotificationSettingsPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, notify.settings_title)/>
+        <PageTitle text=t_string!(i18n, notify.settings_title).to_string()/>
         <div class="page-head">
             <h1>{t!(i18n, notify.settings_title)}</h1>
             <a class="button" href="/meldingen">{t!(i18n, notify.title)}</a>

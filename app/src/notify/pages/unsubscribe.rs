@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 use crate::i18n::*;
@@ -21,7 +22,7 @@ pub fn UnsubscribePage() -> impl IntoView {
         )
     };
     view! {
-        <Title text=move || t_string!(i18n, notify.unsubscribe_title)/>
+        <PageTitle text=t_string!(i18n, notify.unsubscribe_title).to_string()/>
         <section class="card">
             <h1>{t!(i18n, notify.unsubscribe_title)}</h1>
             {move || if done() {

@@ -1,6 +1,7 @@
 use leptos::{form::FromFormData, prelude::*};
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+
+use crate::ui::title::PageTitle;
 
 use super::form::PostFields;
 use crate::{
@@ -59,7 +60,7 @@ pub fn ComposePage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, compose.title)/>
+        <PageTitle text=t_string!(i18n, compose.title).to_string()/>
         <div class="page-head"><h1>{t!(i18n, compose.title)}</h1></div>
         <Suspense fallback=Loading>{body}</Suspense>
     }

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::use_params_map;
 
 use super::form::PostFields;
@@ -46,7 +47,7 @@ pub fn EditPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, compose.edit_title)/>
+        <PageTitle text=t_string!(i18n, compose.edit_title).to_string()/>
         <div class="page-head"><h1>{t!(i18n, compose.edit_title)}</h1></div>
         <Suspense fallback=Loading>{body}</Suspense>
     }

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 use super::card::PostCard;
@@ -24,7 +25,7 @@ pub fn FeedPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, feed.title)/>
+        <PageTitle text=t_string!(i18n, feed.title).to_string()/>
         <div class="page-head">
             <h1>{t!(i18n, feed.title)}</h1>
         </div>

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::feed::PostList;
@@ -40,7 +41,7 @@ pub fn GroupPage() -> impl IntoView {
                         .map(|g| format!("/groep/{}", g.id))
                         .unwrap_or_default();
                     view! {
-                        <Title text=name.clone()/>
+                        <PageTitle text=name.clone()/>
                         <div class="page-head">
                             <h1>{name}</h1>
                             {consent.map(|href| view! { <a class="button" href=href>{t!(i18n, consent.group_link)}</a> })}

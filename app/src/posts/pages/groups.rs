@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 
 use crate::{
     i18n::*,
@@ -42,7 +43,7 @@ pub fn GroupsPage() -> impl IntoView {
         })
     };
     view! {
-        <Title text=move || t_string!(i18n, groups.title)/>
+        <PageTitle text=t_string!(i18n, groups.title).to_string()/>
         <div class="page-head"><h1>{t!(i18n, groups.title)}</h1></div>
         <Suspense fallback=Loading>{body}</Suspense>
     }

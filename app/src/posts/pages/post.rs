@@ -1,5 +1,6 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use crate::ui::title::PageTitle;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{card::PostCard, receipts::ReadReceiptsCard};
@@ -47,7 +48,7 @@ pub fn PostPage() -> impl IntoView {
                         format!("/bericht/{id}/bewerken")
                     };
                     view! {
-                        <Title text=title/>
+                        <PageTitle text=title/>
                         {query.read_untracked().get("gemeld").map(|_| view! {
                             <p class="notice ok" role="status">{t!(i18n, posts.reported)}</p>
                         })}

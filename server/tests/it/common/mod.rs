@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 pub mod consent;
 pub mod images;
+pub mod kring;
 pub mod push;
 pub mod smtp;
 
@@ -106,12 +107,43 @@ pub async fn database(backend: Backend, dir: &std::path::Path) -> String {
     }
 }
 
+/// Panics of the server, its jobs and the app code it runs (not a test's own assertions), kept for
+/// `TestApp`'s drop: a test run in which the server panicked fails, even when every answer it
+/// checked looked right (a panicking handler is an empty reply to somebody).
+static SERVER_PANICS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn watch_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let file = info.location().map(|l| l.file()).unwrap_or_default();
+            let in_a_test = file.contains("tests/it/") || file.contains("tests\\it\\");
+            if !in_a_test {
+                if let Ok(mut all) = SERVER_PANICS.lock() {
+                    all.push(info.to_string());
+                }
+            }
+            previous(info);
+        }));
+    });
+}
+
+/// The server's panics since the last call (empty when all is well).
+pub fn take_server_panics() -> Vec<String> {
+    SERVER_PANICS
+        .lock()
+        .map(|mut all| std::mem::take(&mut *all))
+        .unwrap_or_default()
+}
+
 pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |_| {}).await
 }
 
 /// Starts Kring with the demo school; `adjust` may change the settings first.
 pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    watch_panics();
     let dir = std::env::temp_dir().join(format!("kring-it-{}", unique()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let (smtp, smtp_port) = SmtpSink::start().await;
@@ -169,6 +201,10 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         // Each test's SQLite file, outbox and media; a failed test keeps nothing either.
         let _ = std::fs::remove_dir_all(&self.dir);
+        if !std::thread::panicking() {
+            let panics = take_server_panics();
+            assert!(panics.is_empty(), "the server panicked: {panics:#?}");
+        }
     }
 }
 
