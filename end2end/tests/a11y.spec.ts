@@ -1,3 +1,4 @@
+import "./guard";
 import AxeBuilder from "@axe-core/playwright";
 import { Browser, expect, Page, test, TestInfo } from "@playwright/test";
 import { login, ready, watchConsole } from "./helpers";

@@ -1,3 +1,4 @@
+import "./guard";
 import { expect, Page, test, TestInfo } from "@playwright/test";
 import { login, ready, shot, watchConsole } from "./helpers";
 

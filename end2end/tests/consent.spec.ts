@@ -1,3 +1,4 @@
+import "./guard";
 import { Browser, expect, test, TestInfo } from "@playwright/test";
 import * as path from "path";
 import { login, ready, shot, watchConsole } from "./helpers";

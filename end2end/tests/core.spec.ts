@@ -1,3 +1,4 @@
+import "./guard";
 import { expect, test } from "@playwright/test";
 import { login, mailedLink, PASSWORD, ready, shot, watchConsole } from "./helpers";
 

@@ -1,3 +1,4 @@
+import "./guard";
 import { chromium, expect, test } from "@playwright/test";
 import * as fs from "fs";
 import * as os from "os";

@@ -58,6 +58,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    server::memory::return_large_allocations();
     let cli = Cli::parse();
     let config = match Config::from_env() {
         Ok(c) => c,

@@ -227,7 +227,39 @@ async fn ds01_parallel_decoding_stays_within_the_memory_budget() {
             assert_eq!(res.status(), 200);
         }
     });
-    futures::future::join_all(uploads).await;
+    // The attack's tiny files with huge images, sent at the same time.
+    let bombs = [
+        ("afgebroken.jpg", common::images::jpeg_header_only(7900)),
+        (
+            "verliesvrij.webp",
+            common::images::webp_lossless_header(7900),
+        ),
+        ("groot.png", common::images::png_header_only(8000, 8000)),
+        ("profiel.png", common::images::png_icc_bomb()),
+    ];
+    let attacks = bombs.into_iter().map(|(name, bytes)| {
+        let (http, url, cookie) = (http.clone(), kring.url.clone(), cookie.clone());
+        async move {
+            let part = reqwest::multipart::Part::bytes(bytes)
+                .file_name(name)
+                .mime_str("image/jpeg")
+                .expect("mime");
+            http.post(format!("{url}/media"))
+                .header("cookie", cookie)
+                .multipart(reqwest::multipart::Form::new().part("file", part))
+                .send()
+                .await
+                .expect("upload")
+                .status()
+                .as_u16()
+        }
+    });
+    let (_, refused) = futures::future::join(
+        futures::future::join_all(uploads),
+        futures::future::join_all(attacks),
+    )
+    .await;
+    eprintln!("the attack corpus at upload: {refused:?}");
     for _ in 0..1200 {
         let (waiting,): (i64,) = app::with_db!(&kring.db, |pool| sqlx::query_as(
             "SELECT COUNT(*) FROM media WHERE status IN ('receiving', 'uploaded')"
@@ -247,6 +279,19 @@ async fn ds01_parallel_decoding_stays_within_the_memory_budget() {
     .await)
     .expect("count");
     assert_eq!(ready, 8, "every photo was processed");
+    let failures: Vec<(Option<String>,)> = app::with_db!(&kring.db, |pool| sqlx::query_as(
+        "SELECT failure FROM media WHERE status = 'failed' ORDER BY failure"
+    )
+    .fetch_all(pool)
+    .await)
+    .expect("failures");
+    eprintln!("refused while processing: {failures:?}");
+    let accepted_bombs = refused.iter().filter(|s| **s == 200).count();
+    assert_eq!(
+        failures.len(),
+        accepted_bombs,
+        "every bomb that got in was refused"
+    );
     let grown = kring.peak_mb() - base;
     eprintln!("8 photos of 16 MP at once, budget {budget} MB: +{grown:.0} MB");
     assert!(

@@ -191,6 +191,56 @@ pub fn png_header_only(width: u32, height: u32) -> Vec<u8> {
     png
 }
 
+/// The attack's tiny files that declare huge images (DS-01): a JPEG cut off after its headers that
+/// declares `side`², a lossless WebP header of `side`², and a PNG whose colour profile unpacks to
+/// 64 MB from a few kilobytes.
+pub fn jpeg_header_only(side: u16) -> Vec<u8> {
+    let mut jpeg = plain_jpeg(16, 16);
+    let sof = jpeg
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("baseline frame");
+    jpeg[sof + 5..sof + 7].copy_from_slice(&side.to_be_bytes());
+    jpeg[sof + 7..sof + 9].copy_from_slice(&side.to_be_bytes());
+    let sos = jpeg
+        .windows(2)
+        .position(|w| w == [0xFF, 0xDA])
+        .expect("scan");
+    jpeg.truncate(sos + 20);
+    jpeg
+}
+
+pub fn webp_lossless_header(side: u32) -> Vec<u8> {
+    let bits: u32 = (side - 1) | ((side - 1) << 14) | (1 << 28);
+    let mut chunk = vec![0x2F];
+    chunk.extend_from_slice(&bits.to_le_bytes());
+    chunk.extend_from_slice(&[0u8; 2000]);
+    let mut out = b"RIFF".to_vec();
+    out.extend_from_slice(&((4 + 8 + chunk.len()) as u32).to_le_bytes());
+    out.extend_from_slice(b"WEBPVP8L");
+    out.extend_from_slice(&(chunk.len() as u32).to_le_bytes());
+    out.extend_from_slice(&chunk);
+    out
+}
+
+pub fn png_icc_bomb() -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(&vec![0u8; 64 * 1024 * 1024]).expect("deflate");
+    let packed = z.finish().expect("deflate");
+    let mut png = png_header_only(64, 64);
+    let mut typed = b"iCCP".to_vec();
+    typed.extend_from_slice(b"bom\0\0");
+    typed.extend_from_slice(&packed);
+    png.extend_from_slice(&((typed.len() - 4) as u32).to_be_bytes());
+    png.extend_from_slice(&typed);
+    png.extend_from_slice(&crc32(&typed).to_be_bytes());
+    png.extend_from_slice(&[0, 0, 0, 0]);
+    png.extend_from_slice(b"IDAT");
+    png.extend_from_slice(&crc32(b"IDAT").to_be_bytes());
+    png
+}
+
 fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;
     for &b in bytes {
