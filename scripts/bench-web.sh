@@ -17,8 +17,8 @@ apt_install wrk chromium curl
 [ -d end2end/node_modules/@playwright/test ] || (cd end2end && npm ci --no-audit --no-fund)
 [ -d end2end/bench/node_modules/lighthouse ] || (cd end2end/bench && npm ci --no-audit --no-fund)
 
-say "building Kring (release, precompressed build files)"
-[ -n "${KRING_BENCH_NO_BUILD:-}" ] || cargo leptos build --release --precompress
+say "building Kring the way the README runs it (scripts/build-release.sh)"
+[ -n "${KRING_BENCH_NO_BUILD:-}" ] || scripts/build-release.sh
 kring="$KRING_ROOT/target/release/kring"
 
 work="$(mktemp -d /tmp/kring-bench-web.XXXXXX)"

@@ -5,8 +5,8 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$KRING_ROOT"
 scripts/install-tools.sh
-say "building Kring"
-cargo leptos build --release
+say "building Kring (release, with compressed build files)"
+scripts/build-release.sh
 export KRING_DATA_DIR="${KRING_DATA_DIR:-$KRING_ROOT/data}"
 bin="$KRING_ROOT/target/release/kring"
 say "demo accounts (password: ${KRING_DEMO_PASSWORD:-kring-demo})"

@@ -19,6 +19,7 @@ pub fn start() {
             let _ = window.location().set_href(to);
         }
     });
+    keep_scroll_position();
     // End-to-end tests wait for this marker. Islands hydrate in the same task as this call, so a
     // zero timeout runs after all of them.
     set_timeout(
@@ -32,4 +33,37 @@ pub fn start() {
         },
         std::time::Duration::ZERO,
     );
+}
+
+/// Back to a list (the feed, a group) lands where the reader left it: pages are never cached
+/// (`no-store`), so the browser loads them anew and would start at the top. The position is kept
+/// per address in the tab's session storage while the page is left, and restored after Back.
+fn keep_scroll_position() {
+    use gloo_storage::{SessionStorage, Storage};
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let key = |w: &web_sys::Window| {
+        let l = w.location();
+        format!(
+            "kring.scroll.{}{}",
+            l.pathname().unwrap_or_default(),
+            l.search().unwrap_or_default()
+        )
+    };
+    let back_forward = window
+        .performance()
+        .map(|p| p.navigation().type_() == web_sys::PerformanceNavigation::TYPE_BACK_FORWARD)
+        .unwrap_or(false);
+    if back_forward {
+        if let Ok(y) = SessionStorage::get::<f64>(&key(&window)) {
+            window.scroll_to_with_x_and_y(0.0, y);
+        }
+    }
+    // Kept for the page's life: the handle only removes the listener when asked.
+    let _ = window_event_listener(leptos::ev::pagehide, move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = SessionStorage::set(key(&w), w.scroll_y().unwrap_or(0.0));
+        }
+    });
 }

@@ -18,6 +18,7 @@ pub mod client;
 pub mod comments;
 pub mod consent;
 pub mod error;
+pub mod links;
 pub mod media;
 pub mod moderation;
 pub mod names;

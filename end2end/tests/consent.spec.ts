@@ -19,8 +19,8 @@ async function answerPhotos(page: import("@playwright/test").Page, testInfo: Tes
   await ready(page, testInfo);
   const card = page.locator("section.consent-child", { hasText: child });
   await card.getByRole("group", { name: PHOTOS }).getByLabel(yes ? "Ja" : "Nee").check();
-  await card.getByRole("button", { name: "Antwoorden opslaan" }).click();
-  await expect(page.getByText("Je antwoorden zijn opgeslagen.")).toBeVisible();
+  await page.getByRole("button", { name: "Alle antwoorden opslaan" }).click();
+  await expect(page.getByRole("status").getByText(new RegExp(`Opgeslagen voor ${child}`))).toBeVisible();
 }
 
 // The directie opens the round; a guardian is asked on their next visit and answers on the phone.
@@ -32,7 +32,12 @@ test("a guardian answers the consent round", async ({ browser }, testInfo) => {
   await directie.page.getByRole("link", { name: "Toestemming" }).click();
   await ready(directie.page, testInfo);
   const open = directie.page.getByRole("button", { name: "Ronde openen" });
-  if (await open.isVisible()) await open.click(); // the first project opens it, the second finds it open
+  if (await open.isVisible()) {
+    // The first project opens it (the questions are there to read first), the second finds it open.
+    await expect(directie.page.getByText("Foto's en video's in Kring").first()).toBeVisible();
+    await directie.page.getByLabel(/alle ouders en verzorgers van de school nu een e-mail krijgen/).check();
+    await open.click();
+  }
   await expect(directie.page.getByText(/De ronde voor schooljaar .* is geopend/)).toBeVisible();
   await shot(directie.page, testInfo, "consent-round");
 
@@ -60,6 +65,39 @@ test("a guardian answers the consent round", async ({ browser }, testInfo) => {
   await expect(teacher.page.getByRole("row", { name: /Lotte Bakker/ }).locator("td").first().locator("span").last()).toHaveText("Niet ingevuld");
   await shot(teacher.page, testInfo, "consent-overview");
   for (const who of [directie, parent, teacher]) expect(who.problems).toEqual([]);
+});
+
+// The trial: a parent answers Finn, then Mila, and saves once. Nothing of Finn's answers is lost, and the
+// page says exactly what was stored for whom (and what is still open).
+test("answers for two children are saved together", async ({ browser }, testInfo) => {
+  const directie = await signedIn(browser, testInfo, "directie@regenboog.example");
+  await directie.page.goto("/beheer");
+  await ready(directie.page, testInfo);
+  await directie.page.getByRole("link", { name: "OBS De Regenboog" }).click();
+  await directie.page.getByRole("link", { name: "Toestemming" }).click();
+  await ready(directie.page, testInfo);
+  const open = directie.page.getByRole("button", { name: "Ronde openen" });
+  if (await open.isVisible()) {
+    await directie.page.getByLabel(/alle ouders en verzorgers van de school nu een e-mail krijgen/).check();
+    await open.click();
+  }
+  const parent = await signedIn(browser, testInfo, "ouder.jansen@example.nl");
+  await parent.page.goto("/toestemming");
+  await ready(parent.page, testInfo);
+  const finn = parent.page.locator("section.consent-child", { hasText: "Finn" });
+  const mila = parent.page.locator("section.consent-child", { hasText: "Mila" });
+  for (const group of await finn.getByRole("group").all()) await group.getByLabel("Nee").check();
+  await mila.getByRole("group", { name: PHOTOS }).getByLabel("Ja").check();
+  await parent.page.getByRole("button", { name: "Alle antwoorden opslaan" }).click();
+  const status = parent.page.getByRole("status");
+  await expect(status.getByText(/Opgeslagen voor Finn Jansen: \d+ antwoorden\./)).toBeVisible();
+  await expect(status.getByText("Opgeslagen voor Mila Jansen: 1 antwoord.")).toBeVisible();
+  await expect(status.getByText(/Mila Jansen: nog \d+ vragen open/)).toBeVisible();
+  await expect(status.getByText(/Finn Jansen: nog/)).toHaveCount(0);
+  for (const group of await finn.getByRole("group").all()) await expect(group.getByLabel("Nee")).toBeChecked();
+  await expect(mila.getByRole("group", { name: PHOTOS }).getByLabel("Ja")).toBeChecked();
+  await shot(parent.page, testInfo, "consent-two-children-saved");
+  for (const who of [directie, parent]) expect(who.problems).toEqual([]);
 });
 
 // A teacher tags two children, one without consent, and is warned; that photo reaches only the family of the

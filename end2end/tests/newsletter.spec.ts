@@ -35,7 +35,7 @@ test("a newsletter is written, previewed, sent and found in the archive", async 
   await directie.getByLabel("Tekst van onderdeel 1").fill("- vrijdag: kerstmarkt\n- maandag: studiedag");
   await directie.getByLabel("Kop van onderdeel 2").fill("Uit groep 3");
   await directie.getByLabel("Tekst van onderdeel 2").fill("We leren over de herfst.");
-  await directie.getByLabel("Pdf toevoegen").setInputFiles({
+  await directie.getByLabel("Pdf's kiezen").setInputFiles({
     name: "jaarkalender.pdf",
     mimeType: "application/pdf",
     buffer: Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"),

@@ -27,7 +27,7 @@ test("preferences decide which e-mails a teacher's post produces", async ({ brow
   await jansen.goto("/meldingen/instellingen");
   await ready(jansen, testInfo);
   await jansen.getByLabel("Meteen").check();
-  await jansen.getByRole("group", { name: "Groepen stil zetten" }).getByLabel("Groep 5/6").check();
+  await jansen.getByRole("group", { name: "Groepen stilzetten" }).getByLabel("Groep 5/6").check();
   await jansen.getByRole("button", { name: "Opslaan" }).click();
   await expect(jansen.getByText("Je keuzes zijn opgeslagen.")).toBeVisible();
 

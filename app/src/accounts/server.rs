@@ -285,7 +285,7 @@ async fn open_invitation(db: &Db, token: &str) -> Result<InvitationRow, AppError
     with_db!(db, |pool| sqlx::query_as::<_, InvitationRow>(
         "SELECT i.id, i.email, i.name, i.kind, i.school_id, i.role, i.pupil_id, i.invited_by, s.name AS school \
          FROM invitations i JOIN schools s ON s.id = i.school_id \
-         WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2"
+         WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2"
     )
     .bind(secrets::hash_token(token))
     .bind(now())
@@ -395,7 +395,7 @@ pub async fn accept_invitation(
     let at = now();
     let user_id = with_tx!(db, |tx| {
         let used =
-            sqlx::query("UPDATE invitations SET used_at = $2 WHERE id = $1 AND used_at IS NULL")
+            sqlx::query("UPDATE invitations SET used_at = $2 WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL")
                 .bind(inv.id)
                 .bind(at)
                 .execute(&mut *tx)

@@ -1,7 +1,7 @@
 //! Administration server functions.
 use leptos::prelude::*;
 
-use super::model::{PupilDetail, SchoolDetail, SchoolSummary};
+use super::model::{InvitationCount, PersonRow, PupilDetail, SchoolDetail, SchoolSummary};
 #[cfg(feature = "ssr")]
 use crate::server::ctx;
 use crate::{accounts::model::InviteOutcome, error::AppError};
@@ -196,13 +196,86 @@ pub async fn set_user_active(user_id: i64, active: bool, back: String) -> Result
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
             super::people::set_user_active(&state.db, &actor, user_id, active).await?;
-            // Only ever redirect within Kring.
-            let back = if back.starts_with("/beheer/") {
-                back
-            } else {
-                "/beheer".to_string()
-            };
-            leptos_axum::redirect(&back);
+            leptos_axum::redirect(&back_to(back));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Only ever redirect within the administration pages.
+#[cfg(feature = "ssr")]
+fn back_to(back: String) -> String {
+    if back.starts_with("/beheer/") {
+        back
+    } else {
+        "/beheer".to_string()
+    }
+}
+
+#[server(endpoint = "admin_resend_invitation")]
+pub async fn resend_invitation(invitation_id: i64, back: String) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::invitations::resend(&state, &actor, invitation_id).await?;
+            leptos_axum::redirect(&format!("{}?opnieuw=1", back_to(back)));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin_revoke_invitation")]
+pub async fn revoke_invitation(invitation_id: i64, back: String) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::invitations::revoke(&state.db, &actor, invitation_id).await?;
+            leptos_axum::redirect(&format!("{}?ingetrokken=1", back_to(back)));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// People by name or e-mail address (the admin: everyone; a directie: their own school's).
+#[server(endpoint = "admin_search")]
+/// `None` for a teacher: they have the administration screens but nobody to look up.
+pub async fn search_people(q: String) -> Result<Option<Vec<PersonRow>>, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::search::search(&state.db, &actor, &q).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin_invitation_counts")]
+/// `None` for a teacher, as with [`search_people`].
+pub async fn invitation_counts() -> Result<Option<Vec<InvitationCount>>, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::search::invitation_counts(&state.db, &actor).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "admin_rename_school")]
+pub async fn rename_school(school_id: i64, name: String) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::search::rename_school(&state.db, &actor, school_id, &name).await?;
+            leptos_axum::redirect(&format!("/beheer/school/{school_id}"));
             Ok(())
         }
         .await,

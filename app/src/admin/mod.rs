@@ -1,7 +1,11 @@
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod invitations;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod people;
+#[cfg(feature = "ssr")]
+pub mod search;
 #[cfg(feature = "ssr")]
 pub mod server;

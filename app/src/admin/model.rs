@@ -67,6 +67,12 @@ pub struct SchoolDetail {
     pub can_manage: bool,
     /// Runs the consent round of this school.
     pub is_directie: bool,
+    /// The viewer's own account (never offered to be deactivated).
+    pub me: i64,
+    /// Staff invitations not yet accepted (for those who manage the school).
+    pub invitations: Vec<PendingInvitation>,
+    /// The server's clock, for "3 dagen geleden" and "verlopen".
+    pub now: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +86,46 @@ pub struct GuardianLink {
     pub active: bool,
 }
 
+/// A person found by the administration's search.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PersonRow {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub active: bool,
+    pub is_admin: bool,
+    /// Staff roles in any school.
+    pub roles: i64,
+    /// Children linked as guardian.
+    pub children: i64,
+}
+
+/// Invitations waiting in one school.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct InvitationCount {
+    pub school_id: i64,
+    pub school: String,
+    pub open: i64,
+    pub expired: i64,
+}
+
+/// An invitation sent but not used (or taken back): who, when, and until when its link works.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PendingInvitation {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    /// "guardian" or "staff".
+    pub kind: String,
+    pub role: Option<String>,
+    pub pupil_id: Option<i64>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PupilDetail {
     pub pupil: PupilRow,
@@ -89,6 +135,10 @@ pub struct PupilDetail {
     pub can_manage: bool,
     /// Staff of the child's own group and the directie invite guardians (AC-06).
     pub can_invite: bool,
+    /// Invitations for this child not yet accepted (for those who may invite).
+    pub invitations: Vec<PendingInvitation>,
+    /// The server's clock, for "3 dagen geleden" and "verlopen".
+    pub now: i64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

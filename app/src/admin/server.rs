@@ -170,7 +170,15 @@ pub async fn school_detail(
     .fetch_all(pool)
     .await
     })?;
+    let invitations = if level == Access::Manage {
+        super::invitations::for_school_staff(db, school_id).await?
+    } else {
+        Vec::new()
+    };
     Ok(SchoolDetail {
+        me: actor.user_id,
+        invitations,
+        now: now(),
         is_directie: actor.is_directie_of(school.id),
         school,
         year,
@@ -337,6 +345,11 @@ pub async fn pupil_detail(db: &Db, actor: &Actor, pupil_id: i64) -> Result<Pupil
             g.email = None;
         }
     }
+    let invitations = if can_invite {
+        super::invitations::for_pupil(db, pupil_id).await?
+    } else {
+        Vec::new()
+    };
     let groups = groups_of(db, school_id, year.id)
         .await?
         .into_iter()
@@ -349,5 +362,7 @@ pub async fn pupil_detail(db: &Db, actor: &Actor, pupil_id: i64) -> Result<Pupil
         groups,
         can_manage: level == Access::Manage,
         can_invite,
+        invitations,
+        now: now(),
     })
 }

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use super::model::{GroupConsent, HistoryEntry, MyConsent, PhotoTags, RoundView};
+use super::model::{GroupConsent, HistoryEntry, MyConsent, PhotoTags, RoundView, SavedAnswers};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::ctx;
@@ -39,6 +39,28 @@ pub async fn answer_consent(
     )
 }
 
+/// The whole consent page in one save: `answers` maps `c<pupil id>p<purpose id>` to "yes" or "no"
+/// for every child of the signed-in guardian. Answers what was stored per child.
+#[server(endpoint = "answer_all_consent")]
+pub async fn answer_all_consent(
+    #[server(default)] answers: HashMap<String, String>,
+) -> Result<Vec<SavedAnswers>, AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            let family = super::model::parse_family_answers(&answers)?;
+            let saved = super::server::answer_family(&state.db, &actor, &family).await?;
+            leptos_axum::redirect(&format!(
+                "/toestemming?opgeslagen={}",
+                SavedAnswers::to_query(&saved)
+            ));
+            Ok(saved)
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "consent_round")]
 pub async fn load_consent_round(school_id: i64) -> Result<RoundView, AppError> {
     ctx::reply(
@@ -56,11 +78,20 @@ pub async fn open_consent_round(
     school_id: i64,
     #[server(default)] strict: Option<String>,
     #[server(default)] lock_date: Option<String>,
+    // Opening mails every family: the directie says so explicitly.
+    #[server(default)] mail_everyone: Option<String>,
 ) -> Result<(), AppError> {
     ctx::reply(
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
+            super::server::require_directie(&actor, school_id)?;
+            if mail_everyone.is_none() {
+                return Err(AppError::validation(
+                    "mail_everyone",
+                    "consent_confirm_mail",
+                ));
+            }
             super::server::open_round(&state.db, &actor, school_id, strict.is_some(), lock_date)
                 .await?;
             state.wake_jobs();

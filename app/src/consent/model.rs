@@ -300,9 +300,108 @@ pub fn parse_answers(
     Ok(out)
 }
 
+/// One child's answers from the consent page: the pupil and (purpose, yes) pairs.
+pub type ChildAnswers = (i64, Vec<(i64, bool)>);
+
+/// Reads the whole consent page: `c<pupil id>p<purpose id>` → "yes" / "no", for every child at
+/// once, so answering one child and saving from another's part never loses anything. Answers to
+/// one child come out together, children in order; unanswered questions are simply absent.
+pub fn parse_family_answers(
+    form: &std::collections::HashMap<String, String>,
+) -> Result<Vec<ChildAnswers>, AppError> {
+    let bad = || AppError::validation("answers", "invalid_form");
+    let mut out: Vec<ChildAnswers> = Vec::new();
+    for (key, value) in form {
+        let (pupil, purpose) = key
+            .strip_prefix('c')
+            .and_then(|rest| rest.split_once('p'))
+            .and_then(|(c, p)| Some((c.parse::<i64>().ok()?, p.parse::<i64>().ok()?)))
+            .ok_or_else(bad)?;
+        let yes = match value.as_str() {
+            "yes" => true,
+            "no" => false,
+            _ => return Err(bad()),
+        };
+        match out.iter_mut().find(|(c, _)| *c == pupil) {
+            Some((_, answers)) => answers.push((purpose, yes)),
+            None => out.push((pupil, vec![(purpose, yes)])),
+        }
+    }
+    if out.is_empty() {
+        return Err(AppError::validation("answers", "consent_answer_required"));
+    }
+    out.sort_unstable();
+    for (_, answers) in &mut out {
+        answers.sort_unstable();
+    }
+    Ok(out)
+}
+
+/// What one save of the consent page stored: per child, how many answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedAnswers {
+    pub pupil_id: i64,
+    pub answers: usize,
+}
+
+impl SavedAnswers {
+    /// `12:5,13:3` for the page's address after a save without JavaScript.
+    pub fn to_query(saved: &[SavedAnswers]) -> String {
+        saved
+            .iter()
+            .map(|s| format!("{}:{}", s.pupil_id, s.answers))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    pub fn from_query(raw: &str) -> Vec<SavedAnswers> {
+        raw.split(',')
+            .filter_map(|pair| {
+                let (p, n) = pair.split_once(':')?;
+                Some(SavedAnswers {
+                    pupil_id: p.parse().ok()?,
+                    answers: n.parse().ok()?,
+                })
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_whole_family_is_read_in_one_form() {
+        let form: std::collections::HashMap<String, String> =
+            [("c7p2", "yes"), ("c5p1", "no"), ("c7p1", "no")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        assert_eq!(
+            parse_family_answers(&form).unwrap(),
+            vec![(5, vec![(1, false)]), (7, vec![(1, false), (2, true)])]
+        );
+        let bad: std::collections::HashMap<String, String> =
+            [("p1".to_string(), "yes".to_string())]
+                .into_iter()
+                .collect();
+        assert!(parse_family_answers(&bad).is_err());
+        let saved = vec![
+            SavedAnswers {
+                pupil_id: 5,
+                answers: 1,
+            },
+            SavedAnswers {
+                pupil_id: 7,
+                answers: 2,
+            },
+        ];
+        assert_eq!(
+            SavedAnswers::from_query(&SavedAnswers::to_query(&saved)),
+            saved
+        );
+    }
     use ConsentState::*;
 
     #[test]

@@ -130,6 +130,15 @@ impl Refusal {
         }
     }
 
+    /// Whether sending the same file again could work: a broken connection or a server hiccup
+    /// may pass, a file of the wrong kind or size never will.
+    pub fn retryable(&self) -> bool {
+        matches!(
+            self.key.as_str(),
+            "media_broken_upload" | "media_failed" | "media_network" | "media_sign_in"
+        )
+    }
+
     pub fn over_limit(key: &str, limit: u64) -> Refusal {
         Refusal {
             key: key.into(),

@@ -128,14 +128,19 @@ pub async fn of_posts(
 
 /// Items of these posts whose processing failed after the upload (for example a video ffmpeg
 /// could not read): (post id, refusal key), for the author's notice.
+/// The mark `failures_of_posts` gives an item still being processed.
+pub const PENDING: &str = "media_pending";
+
+/// Why items of these posts failed (their refusal keys), and `PENDING` for each item that is
+/// still being processed: for the author and the directie.
 pub async fn failures_of_posts(db: &Db, post_ids: &[i64]) -> Result<Vec<(i64, String)>, AppError> {
     if post_ids.is_empty() {
         return Ok(Vec::new());
     }
     let placeholders: Vec<String> = (1..=post_ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
-        "SELECT post_id, COALESCE(failure, 'media_failed') FROM media \
-         WHERE status = 'failed' AND post_id IN ({}) ORDER BY post_id, position, id",
+        "SELECT post_id, CASE WHEN status = 'failed' THEN COALESCE(failure, 'media_failed') ELSE '{PENDING}' END FROM media \
+         WHERE status IN ('failed', 'receiving', 'uploaded') AND post_id IN ({}) ORDER BY post_id, position, id",
         placeholders.join(", ")
     );
     Ok(with_db!(db, |pool| {

@@ -34,7 +34,7 @@ pub async fn newsletter_form(id: Option<i64>) -> Result<NewsletterEdit, AppError
 /// Sends a newsletter now (`at` empty) or at `at`, a `datetime-local` value in the foundation's
 /// time zone.
 #[server(endpoint = "send_newsletter")]
-pub async fn send_newsletter(post_id: i64, at: Option<String>) -> Result<(), AppError> {
+pub async fn send_newsletter(post_id: i64, at: Option<String>) -> Result<i64, AppError> {
     ctx::reply(
         async {
             let state = ctx::state()?;
@@ -46,9 +46,14 @@ pub async fn send_newsletter(post_id: i64, at: Option<String>) -> Result<(), App
                         .ok_or_else(|| AppError::validation("at", "newsletter_at_invalid"))?,
                 ),
             };
-            super::server::send(&state, &actor, post_id, at).await?;
-            leptos_axum::redirect(&format!("/bericht/{post_id}"));
-            Ok(())
+            let reached = super::server::send(&state, &actor, post_id, at).await?;
+            let done = if at.is_some() {
+                "ingepland"
+            } else {
+                "verstuurd"
+            };
+            leptos_axum::redirect(&format!("/bericht/{post_id}?{done}={reached}"));
+            Ok(reached)
         }
         .await,
     )

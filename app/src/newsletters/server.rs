@@ -18,7 +18,7 @@ use crate::{
         db::Db,
         jobs,
         state::AppState,
-        visibility::{readable_posts, POSTABLE_GROUPS},
+        visibility::{readable_posts, GUARDIANS_OF_POST, POSTABLE_GROUPS},
     },
     with_db, with_tx,
 };
@@ -288,12 +288,13 @@ pub async fn save(
 
 /// Sends a draft now (`at` None) or schedules it. Refused while it has no title, or when the
 /// school wants every photo to say who is in it and one does not.
+/// Sends the newsletter now or schedules it; answers how many parents and carers it reaches.
 pub async fn send(
     state: &AppState,
     actor: &Actor,
     id: i64,
     at: Option<i64>,
-) -> Result<(), AppError> {
+) -> Result<i64, AppError> {
     let db = &state.db;
     let post = editable(db, actor, id).await?;
     if !post.unsent() {
@@ -353,7 +354,18 @@ pub async fn send(
         }
     }
     state.wake_jobs();
-    Ok(())
+    audience_size(db, id).await
+}
+
+/// How many parents and carers a post reaches today (for the "sent to 23" confirmation).
+async fn audience_size(db: &Db, post_id: i64) -> Result<i64, AppError> {
+    let sql = format!("SELECT COUNT(*) FROM ({GUARDIANS_OF_POST}) audience");
+    let (n,): (i64,) = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(post_id)
+        .bind(today())
+        .fetch_one(pool)
+        .await)?;
+    Ok(n)
 }
 
 /// A scheduled newsletter goes back to being a draft.

@@ -26,7 +26,11 @@ struct Item {
     group: String,
     author: String,
     subject: String,
+    /// The post's words as clean text (the e-mail's text part), shortened.
     text: String,
+    /// The post's words as cleaned HTML (the e-mail's HTML part); empty when the text is long and
+    /// the shortened text is shown instead.
+    html: String,
     photos: i64,
     created_at: i64,
     link: String,
@@ -74,13 +78,21 @@ async fn items(
         .into_iter()
         .filter_map(|r| {
             let body = r.6.clone().unwrap_or_default();
+            let clean = crate::posts::markup::to_text(&body);
+            // A short post is shown whole, with its markup; a long one as the start of its text.
+            let html = if clean.chars().count() <= 600 {
+                crate::posts::markup::render(&body)
+            } else {
+                String::new()
+            };
             let n = notify::to_notification(r)?;
             Some(Item {
                 kind: n.kind,
                 school: n.school,
                 group: n.group,
                 author: n.author,
-                text: super::model::excerpt(&body, 300),
+                text: excerpt_lines(&clean, 300),
+                html,
                 subject: n.subject,
                 photos: n.photos,
                 created_at: n.created_at,
@@ -249,10 +261,21 @@ fn meta(l: Locale, item: &Item) -> String {
         parts.push(item.author.clone());
     }
     parts.push(crate::server::clock::date_of(item.created_at));
-    if item.photos > 0 {
-        parts.push(td_string!(l, notify.photos, count = item.photos).to_string());
+    match item.photos {
+        0 => {}
+        1 => parts.push(td_string!(l, notify.photos_single).to_string()),
+        n => parts.push(td_string!(l, notify.photos_many, count = n).to_string()),
     }
     parts.join(" · ")
+}
+
+/// The first `max` characters of clean text, keeping its lines.
+fn excerpt_lines(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
 }
 
 fn item_text(l: Locale, item: &Item) -> String {
@@ -273,8 +296,14 @@ fn item_text(l: Locale, item: &Item) -> String {
 fn item_html(l: Locale, item: &Item) -> String {
     let body = if item.text.is_empty() || item.text == item.subject || item.kind == Kind::Comment {
         String::new()
+    } else if !item.html.is_empty() {
+        // Cleaned when the post was written (XS-01): only text, emphasis, lists and safe links.
+        format!("<div style=\"margin:4px 0\">{}</div>", item.html)
     } else {
-        format!("<p style=\"margin:4px 0\">{}</p>", escape_html(&item.text))
+        format!(
+            "<p style=\"margin:4px 0;white-space:pre-line\">{}</p>",
+            escape_html(&item.text)
+        )
     };
     let border = if item.kind == Kind::Urgent {
         "#b42318"

@@ -373,7 +373,7 @@ pub fn to_notification(row: ItemRow) -> Option<Notification> {
     };
     let subject = title
         .filter(|t| !t.trim().is_empty())
-        .or(body)
+        .or_else(|| body.map(|b| crate::posts::markup::to_text(&b)))
         .map(|t| excerpt(&t, 90))
         .unwrap_or_default();
     Some(Notification {

@@ -13,7 +13,32 @@ pub async fn feed(cursor: Option<String>) -> Result<FeedPage, AppError> {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
             let cursor = super::model::Cursor::parse(cursor.as_deref());
-            super::server::feed(&state.db, &actor, cursor).await
+            let page = super::server::feed(&state.db, &actor, cursor).await?;
+            // Without JavaScript nothing reports what was on screen: serving the page counts.
+            if !ctx::has_cookie(super::model::SCRIPT_COOKIE).await? {
+                let ids: Vec<i64> = page
+                    .pinned
+                    .iter()
+                    .chain(&page.posts)
+                    .map(|p| p.id)
+                    .collect();
+                super::receipts::mark_many_seen(&state.db, &actor, &ids).await?;
+            }
+            Ok(page)
+        }
+        .await,
+    )
+}
+
+/// The feed's posts that a guardian had on screen (sent by the page's `SeenReporter`). Unknown and
+/// unreadable ids are ignored: the answer is the same whatever they are.
+#[server(endpoint = "posts_seen")]
+pub async fn posts_seen(#[server(default)] ids: Vec<i64>) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::receipts::mark_many_seen(&state.db, &actor, &ids).await
         }
         .await,
     )

@@ -4,7 +4,7 @@
 //! rules, and a change to them raises `VERSION` so that a start-up job renders older posts again.
 use std::{borrow::Cow, collections::HashSet, sync::LazyLock};
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::{
     error::AppError,
@@ -23,7 +23,7 @@ pub const RENDER_JOB: &str = "posts.render";
 
 pub fn render(markdown: &str) -> String {
     let markdown = bounded(markdown);
-    let parser = Parser::new_ext(&markdown, Options::ENABLE_STRIKETHROUGH);
+    let parser = linked(Parser::new_ext(&markdown, Options::ENABLE_STRIKETHROUGH));
     let mut raw = String::with_capacity(markdown.len() * 2);
     html::push_html(&mut raw, parser);
     sanitize(&raw)
@@ -61,6 +61,95 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 fn sanitize(html: &str) -> String {
     CLEANER.clean(html).to_string()
+}
+
+/// The markup as clean text for an e-mail's text part: no `**`, list items on their own lines with a
+/// bullet, a link's address after its words when they differ.
+pub fn to_text(markdown: &str) -> String {
+    let markdown = bounded(markdown);
+    let mut out = String::new();
+    let mut link: Option<String> = None;
+    let mut link_text = String::new();
+    for event in Parser::new_ext(&markdown, Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                if link.is_some() {
+                    link_text.push_str(&t);
+                }
+                out.push_str(&t);
+            }
+            Event::SoftBreak | Event::HardBreak => out.push('\n'),
+            Event::Start(Tag::Item) => out.push_str("• "),
+            Event::End(TagEnd::Item) | Event::End(TagEnd::Heading(_)) => out.push('\n'),
+            Event::End(TagEnd::Paragraph) => out.push_str("\n\n"),
+            Event::End(TagEnd::List(_)) => out.push('\n'),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                link = Some(dest_url.to_string());
+                link_text.clear();
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some(url) = link.take() {
+                    if url.trim_start_matches("mailto:") != link_text {
+                        out.push_str(&format!(" ({url})"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let lines: Vec<&str> = out.lines().map(str::trim_end).collect();
+    let mut text = lines.join("\n");
+    while text.contains("\n\n\n") {
+        text = text.replace("\n\n\n", "\n\n");
+    }
+    text.trim().to_string()
+}
+
+/// The parser's events with bare web and e-mail addresses in text made into links; text inside a
+/// link or code is left alone. The cleaner then keeps only http(s), mailto and tel links (XS-01).
+fn linked<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    let mut in_link = 0usize;
+    events.flat_map(move |event| -> Vec<Event<'a>> {
+        match event {
+            Event::Start(Tag::Link { .. }) | Event::Start(Tag::CodeBlock(_)) => {
+                in_link += 1;
+                vec![event]
+            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::CodeBlock) => {
+                in_link = in_link.saturating_sub(1);
+                vec![event]
+            }
+            Event::Text(text) if in_link == 0 => {
+                let pieces = crate::links::pieces(&text);
+                if !pieces
+                    .iter()
+                    .any(|p| matches!(p, crate::links::Piece::Link { .. }))
+                {
+                    return vec![Event::Text(text)];
+                }
+                let mut out = Vec::new();
+                for piece in pieces {
+                    match piece {
+                        crate::links::Piece::Text(t) => {
+                            out.push(Event::Text(CowStr::from(t.to_string())))
+                        }
+                        crate::links::Piece::Link { text, href } => {
+                            out.push(Event::Start(Tag::Link {
+                                link_type: LinkType::Autolink,
+                                dest_url: CowStr::from(href),
+                                title: CowStr::from(""),
+                                id: CowStr::from(""),
+                            }));
+                            out.push(Event::Text(CowStr::from(text.to_string())));
+                            out.push(Event::End(TagEnd::Link));
+                        }
+                    }
+                }
+                out
+            }
+            other => vec![other],
+        }
+    })
 }
 
 /// The markup with its nesting bounded: at most `MAX_DEPTH` quote levels and `MAX_INDENT` leading
@@ -185,6 +274,40 @@ mod tests {
         let out = render("Zie [de site](https://school.example.nl)");
         assert!(out.contains("href=\"https://school.example.nl\""));
         assert!(out.contains("rel=\"noopener noreferrer nofollow\""));
+    }
+
+    #[test]
+    fn e_mails_get_clean_text() {
+        let text = to_text("**Morgen** gaan we naar het bos.\n\nNeem mee:\n\n- kastanjes\n- eikels\n\n[Agenda](https://school.nl/agenda)");
+        assert_eq!(
+            text,
+            "Morgen gaan we naar het bos.\n\nNeem mee:\n\n• kastanjes\n• eikels\n\nAgenda (https://school.nl/agenda)"
+        );
+    }
+
+    #[test]
+    fn bare_addresses_become_safe_links() {
+        let out = render("Zie www.school.nl/agenda (of mail juf@school.nl).");
+        assert!(
+            out.contains("<a href=\"https://www.school.nl/agenda\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">www.school.nl/agenda</a>"),
+            "{out}"
+        );
+        assert!(out.contains("href=\"mailto:juf@school.nl\""), "{out}");
+        assert!(out.contains("</a>)."), "punctuation outside: {out}");
+        let code = render("`www.niet-linken.nl`");
+        assert!(!code.contains("<a"), "{code}");
+        for payload in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "http://a\"onmouseover=alert(1)",
+        ] {
+            let out = render(payload).to_lowercase();
+            assert!(
+                !out.contains("href=\"javascript") && !out.contains("href=\"data"),
+                "{out}"
+            );
+            assert!(!out.contains(" onmouseover"), "{out}");
+        }
     }
 
     #[test]

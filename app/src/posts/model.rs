@@ -18,6 +18,10 @@ pub struct GroupRef {
     pub kind: String,
 }
 
+/// Set by the browser's script (`SeenReporter`): this reader's screen reports which posts were seen,
+/// so serving the feed no longer counts as seeing them.
+pub const SCRIPT_COOKIE: &str = "kring_js";
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct PostView {
@@ -59,6 +63,9 @@ pub struct PostView {
     /// processed (refusal keys); they are left out of the post.
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub failed_media: Vec<String>,
+    /// For the author and the directie only: items still being processed.
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub pending_media: usize,
     /// When a scheduled newsletter goes out, in the foundation's time zone ("27-11-2026 16:00").
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub publish_at_text: Option<String>,

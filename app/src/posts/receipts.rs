@@ -28,6 +28,34 @@ pub async fn mark_seen(db: &Db, actor: &Actor, post_id: i64) -> Result<(), AppEr
     Ok(())
 }
 
+/// Records that a guardian had these posts on screen (in the feed), for the posts they may read;
+/// any other id is ignored without a word, exactly like an unknown one. One insert for all.
+pub async fn mark_many_seen(db: &Db, actor: &Actor, post_ids: &[i64]) -> Result<(), AppError> {
+    if actor.is_staff() || post_ids.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = post_ids.iter().copied().take(100).collect();
+    let readable = crate::server::visibility::readable_posts();
+    let placeholders: Vec<String> = (4..ids.len() + 4).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "INSERT INTO post_views (post_id, user_id, seen_at) \
+         SELECT p.id, $1, $3 FROM posts p WHERE p.id IN ({}) AND p.id IN ({readable}) \
+         ON CONFLICT (post_id, user_id) DO NOTHING",
+        placeholders.join(", ")
+    );
+    with_db!(db, |pool| {
+        let mut q = sqlx::query(&sql)
+            .bind(actor.user_id)
+            .bind(today())
+            .bind(now());
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        q.execute(pool).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
 /// "Gezien door ouders van 18 van 24 leerlingen": for the author and the directie only. The pupils
 /// are those placed this school year in the post's class groups (all of the school for a school-wide
 /// post); a guardian link marked "no access" does not count.

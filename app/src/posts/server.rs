@@ -22,25 +22,38 @@ const POST_COLUMNS: &str =
      p.urgent, p.pinned, COALESCE(p.draft_state, p.status) AS status, p.comments_open, p.created_at, p.updated_at, p.kind, p.publish_at, \
      (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count";
 
-/// The feed of every group the actor may see, newest first.
+/// The feed of every group the actor may see: on the first page the pinned posts first, then the
+/// others newest first.
 pub async fn feed(db: &Db, actor: &Actor, cursor: Cursor) -> Result<FeedPage, AppError> {
     let readable = readable_posts();
     let sql = format!(
         "SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id \
-         WHERE p.id IN ({readable}) AND p.draft_state IS NULL \
+         WHERE p.id IN ({readable}) AND p.draft_state IS NULL AND p.pinned = $6 \
            AND (p.created_at < $3 OR (p.created_at = $3 AND p.id < $4)) \
          ORDER BY p.created_at DESC, p.id DESC LIMIT $5"
     );
-    let posts: Vec<PostView> = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(actor.user_id)
-        .bind(today())
-        .bind(cursor.created_at)
-        .bind(cursor.id)
-        .bind(PAGE_SIZE + 1)
-        .fetch_all(pool)
-        .await)?;
+    let fetch = |pinned: bool, cursor: Cursor, limit: i64| {
+        let sql = sql.clone();
+        async move {
+            with_db!(db, |pool| sqlx::query_as::<_, PostView>(&sql)
+                .bind(actor.user_id)
+                .bind(today())
+                .bind(cursor.created_at)
+                .bind(cursor.id)
+                .bind(limit)
+                .bind(pinned)
+                .fetch_all(pool)
+                .await)
+        }
+    };
+    let pinned = if cursor.id == i64::MAX {
+        fetch(true, cursor, 20).await?
+    } else {
+        Vec::new()
+    };
+    let posts = fetch(false, cursor, PAGE_SIZE + 1).await?;
     let can_post = !postable_groups(db, actor).await?.is_empty();
-    page(db, actor, posts, Vec::new(), None, can_post).await
+    page(db, actor, posts, pinned, None, can_post).await
 }
 
 /// One group's page: its pinned posts, then the rest newest first. Unknown and not-visible groups
@@ -169,11 +182,16 @@ async fn decorate(db: &Db, actor: &Actor, posts: &mut [&mut PostView]) -> Result
             .cloned()
             .collect();
         if post.can_edit {
+            let pending = crate::media::server::PENDING;
             post.failed_media = failures
                 .iter()
-                .filter(|f| f.0 == post.id)
+                .filter(|f| f.0 == post.id && f.1 != pending)
                 .map(|f| f.1.clone())
                 .collect();
+            post.pending_media = failures
+                .iter()
+                .filter(|f| f.0 == post.id && f.1 == pending)
+                .count();
         } else {
             // Readers get the rendered HTML only: half the bytes on a parent's phone.
             post.body.clear();

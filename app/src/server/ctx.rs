@@ -39,6 +39,17 @@ pub fn session_token(parts: &Parts) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Whether the request carries a cookie of this name.
+pub async fn has_cookie(name: &str) -> Result<bool, AppError> {
+    Ok(parts()
+        .await?
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|h| auth::cookie_value(h, name).is_some()))
+}
+
 pub async fn current_token() -> Result<Option<String>, AppError> {
     Ok(session_token(&parts().await?))
 }

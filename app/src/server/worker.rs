@@ -249,7 +249,7 @@ async fn invitation_mail(state: &AppState, job: InvitationJob) -> Result<Option<
         sqlx::query_as(
         "SELECT i.email, i.name, s.name AS school, u.locale AS account_locale \
          FROM invitations i JOIN schools s ON s.id = i.school_id LEFT JOIN users u ON u.email = i.email \
-         WHERE i.id = $1 AND i.used_at IS NULL AND i.expires_at > $2"
+         WHERE i.id = $1 AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2"
     )
     .bind(job.invitation_id)
     .bind(now())

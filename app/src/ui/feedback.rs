@@ -38,6 +38,7 @@ pub fn error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> Str
             "role_invalid" => t_string!(i18n, errors.role_invalid).into(),
             "date_invalid" => t_string!(i18n, errors.date_invalid).into(),
             "group_exists" => t_string!(i18n, errors.group_exists).into(),
+            "school_exists" => t_string!(i18n, errors.school_exists).into(),
             "group_required" => t_string!(i18n, errors.group_required).into(),
             "not_staff_of_school" => t_string!(i18n, errors.not_staff_of_school).into(),
             "cannot_deactivate_self" => t_string!(i18n, errors.cannot_deactivate_self).into(),
@@ -61,6 +62,7 @@ pub fn error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> Str
             "media_tags_required" => t_string!(i18n, errors.media_tags_required).into(),
             "consent_not_pending" => t_string!(i18n, errors.consent_not_pending).into(),
             "consent_no_round" => t_string!(i18n, errors.consent_no_round).into(),
+            "consent_confirm_mail" => t_string!(i18n, errors.consent_confirm_mail).into(),
             key if key.starts_with("newsletter_") => {
                 crate::newsletters::pages::error_text(i18n, key)
             }

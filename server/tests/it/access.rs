@@ -108,6 +108,12 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
         |_, _, _| vec![],
         [401, 200, 200, 200, 200, 200, 200],
     ),
+    // Ids the viewer cannot read are ignored, so the answer is the same for every signed-in actor.
+    (
+        "posts_seen",
+        |f, _, _| vec![("ids[0]", f.post3.to_string())],
+        [401, 200, 200, 200, 200, 200, 200],
+    ),
     (
         "group_feed",
         |f, _, _| vec![("group_id", f.group3.to_string())],
@@ -424,6 +430,17 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
         [401, 200, 404, 404, 404, 404, 404],
     ),
     (
+        "answer_all_consent",
+        |f, _, _| {
+            vec![(
+                Box::leak(format!("answers[c{}p{}]", f.lotte, f.photos).into_boxed_str()),
+                "yes".into(),
+            )]
+        },
+        // Lotte's guardian only; for everyone else the child is not theirs.
+        [401, 200, 404, 404, 404, 404, 404],
+    ),
+    (
         "consent_round",
         |f, _, _| vec![("school_id", f.school_a.to_string())],
         [401, 404, 404, 404, 200, 404, 404],
@@ -486,6 +503,37 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
             ]
         },
         [401, 404, 404, 404, 400, 404, 404],
+    ),
+    (
+        "admin_search",
+        |_, _, _| vec![("q", "ja".into())],
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "admin_invitation_counts",
+        |_, _, _| vec![],
+        [401, 404, 404, 200, 200, 200, 200],
+    ),
+    (
+        "admin_rename_school",
+        |f, a, _| {
+            vec![
+                ("school_id", f.school_a.to_string()),
+                ("name", format!("OBS De Regenboog {a}")),
+            ]
+        },
+        [401, 404, 404, 403, 200, 404, 200],
+    ),
+    (
+        "admin_resend_invitation",
+        // The rights per invitation are in tests/it/objects.rs; an unknown one is not found.
+        |_, _, _| vec![("invitation_id", "0".into()), ("back", "/beheer".into())],
+        [401, 404, 404, 404, 404, 404, 404],
+    ),
+    (
+        "admin_revoke_invitation",
+        |_, _, _| vec![("invitation_id", "0".into()), ("back", "/beheer".into())],
+        [401, 404, 404, 404, 404, 404, 404],
     ),
     (
         "admin_user_active",

@@ -304,6 +304,7 @@ async fn in_a_strict_round_unconfirmed_answers_lapse(app: TestApp) {
         &[
             ("school_id", school.to_string()),
             ("lock_date", String::new()),
+            ("mail_everyone", "true".into()),
         ],
     )
     .await;
@@ -395,6 +396,59 @@ async fn the_round_is_mailed_and_the_reminder_skips_who_answered(app: TestApp) {
         .await
         .0,
         404
+    );
+}
+
+/// The trial's lost answers: one save stores every child's answers; a child of another family in the
+/// same form stores nothing at all.
+async fn one_save_stores_the_answers_for_every_child(app: TestApp) {
+    let photos = open_round(&app, false, "").await;
+    let (mila, finn, lotte) = (
+        app.pupil("Mila").await,
+        app.pupil("Finn").await,
+        app.pupil("Lotte").await,
+    );
+    let form = |children: &[(i64, &str)]| {
+        children
+            .iter()
+            .map(|(c, v)| {
+                (
+                    &*Box::leak(format!("answers[c{c}p{photos}]").into_boxed_str()),
+                    v.to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let (status, saved) = call(
+        &app,
+        JANSEN,
+        "answer_all_consent",
+        &form(&[(finn, "no"), (mila, "yes")]),
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    assert_eq!(
+        saved,
+        serde_json::json!([{"pupil_id": mila.min(finn), "answers": 1}, {"pupil_id": mila.max(finn), "answers": 1}])
+    );
+    let (_, mine) = call(&app, JANSEN, "my_consent", &[]).await;
+    let text = mine.to_string();
+    assert_eq!(text.matches("\"mine\":true").count(), 1, "{text}");
+    assert_eq!(text.matches("\"mine\":false").count(), 1, "{text}");
+    // Somebody else's child in the same form: nothing of it is stored.
+    let (status, _) = call(
+        &app,
+        JANSEN,
+        "answer_all_consent",
+        &form(&[(finn, "yes"), (lotte, "yes")]),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (_, mine) = call(&app, JANSEN, "my_consent", &[]).await;
+    assert_eq!(
+        mine.to_string().matches("\"mine\":false").count(),
+        1,
+        "Finn unchanged"
     );
 }
 
@@ -657,6 +711,7 @@ async fn pr01_tags_never_widen_a_photo(app: TestApp) {
 }
 
 db_tests!(
+    one_save_stores_the_answers_for_every_child,
     a_required_tag_cannot_be_removed_after_publishing,
     the_round_is_mailed_and_the_reminder_skips_who_answered,
     pr01_pr02_photos_follow_the_consent_of_the_tagged_children,

@@ -327,7 +327,78 @@ async fn ac06_teachers_see_guardian_addresses_of_their_own_groups_only(app: Test
     assert!(!body.contains("ouder.devries@example.nl"), "{body}");
 }
 
+/// The trial's vanished invitations: a sent invitation shows on the pupil's page with its date and
+/// state; it can be sent again (a new link; the old one stops) and taken back (the link stops).
+async fn pending_invitations_are_shown_resent_and_revoked(app: TestApp) {
+    let lotte = app.pupil("Lotte").await;
+    invite(&app, SANNE, lotte, "nieuwe.ouder@example.nl").await;
+    let first = mailed_token(&app, "nieuwe.ouder@example.nl").await;
+    let sanne = app.session(SANNE).await;
+    let detail = app
+        .call(
+            "admin_pupil",
+            Some(&sanne),
+            &[("pupil_id", lotte.to_string())],
+        )
+        .await;
+    let detail: serde_json::Value = detail.json().await.unwrap();
+    let pending = detail["invitations"].as_array().unwrap();
+    assert_eq!(pending.len(), 1, "{detail}");
+    assert_eq!(pending[0]["email"], "nieuwe.ouder@example.nl");
+    let id = pending[0]["id"].as_i64().unwrap();
+    app.smtp.clear();
+    let resent = app
+        .call(
+            "admin_resend_invitation",
+            Some(&sanne),
+            &[
+                ("invitation_id", id.to_string()),
+                ("back", "/beheer".into()),
+            ],
+        )
+        .await;
+    assert_eq!(resent.status(), 200);
+    let second = mailed_token(&app, "nieuwe.ouder@example.nl").await;
+    assert_ne!(first, second, "a new link");
+    let info = |token: String| {
+        let app = &app;
+        async move {
+            app.call("invitation_info", None, &[("token", token)])
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(info(first).await, 404, "the old link stopped");
+    assert_eq!(info(second.clone()).await, 200);
+    let revoked = app
+        .call(
+            "admin_revoke_invitation",
+            Some(&sanne),
+            &[
+                ("invitation_id", id.to_string()),
+                ("back", "/beheer".into()),
+            ],
+        )
+        .await;
+    assert_eq!(revoked.status(), 200);
+    assert_eq!(info(second.clone()).await, 404, "a revoked link stops");
+    assert_eq!(accept(&app, &second, "een eigen lange zin").await.0, 404);
+    let detail: serde_json::Value = app
+        .call(
+            "admin_pupil",
+            Some(&sanne),
+            &[("pupil_id", lotte.to_string())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(detail["invitations"].as_array().unwrap().is_empty());
+}
+
 db_tests!(
+    pending_invitations_are_shown_resent_and_revoked,
     ac06_only_the_pupils_own_teachers_and_the_directie_invite,
     ac06_an_existing_account_is_invited_never_linked_at_once,
     ac06_staff_and_admin_accounts_are_not_linked_by_a_teacher,

@@ -48,6 +48,9 @@ struct Obj {
     guardian_email: &'static str,
     /// A teacher of `group` (the admin's account for `Target::Admin`).
     teacher: i64,
+    /// An open invitation for `pupil`, and one more per actor to revoke.
+    invitation: i64,
+    revocable: Vec<i64>,
 }
 
 struct Fx {
@@ -197,6 +200,55 @@ fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
             [401, 404, 404, 404, 404, 404, 400],
         ],
     );
+    // Searching people and counting invitations: whoever manages a school (results scoped, see
+    // ac06_a_directie_finds_only_their_own_schools_people).
+    all(
+        "admin_search",
+        |o, _| vec![("q", o.guardian_email.into())],
+        [[401, 404, 404, 200, 200, 200, 200]; 4],
+    );
+    all(
+        "admin_invitation_counts",
+        |_, _| vec![],
+        [[401, 404, 404, 200, 200, 200, 200]; 4],
+    );
+    all(
+        "admin_rename_school",
+        |o, a| {
+            vec![
+                ("school_id", o.school.to_string()),
+                ("name", format!("School {a} {}", common::unique())),
+            ]
+        },
+        [A_MANAGE, A_MANAGE, B_MANAGE, ADMIN_ONLY],
+    );
+    // Those who may invite for the pupil act on its open invitations.
+    let invitation_rows = [
+        [401, 404, 404, 200, 200, 404, 403],
+        [401, 404, 404, 403, 200, 404, 403],
+        [401, 404, 404, 404, 404, 200, 403],
+        [401, 404, 404, 404, 404, 404, 403],
+    ];
+    all(
+        "admin_resend_invitation",
+        |o, _| {
+            vec![
+                ("invitation_id", o.invitation.to_string()),
+                ("back", "/beheer".into()),
+            ]
+        },
+        invitation_rows,
+    );
+    all(
+        "admin_revoke_invitation",
+        |o, a| {
+            vec![
+                ("invitation_id", o.revocable[a].to_string()),
+                ("back", "/beheer".into()),
+            ]
+        },
+        invitation_rows,
+    );
     all(
         "admin_user_active",
         |o, _| {
@@ -302,6 +354,35 @@ async fn fixture(app: &TestApp) -> Fx {
     .await
     .expect("pupil");
     let admin_id = app.user_id("beheer@kring.example").await;
+    // Open invitations for a pupil, made as the admin (the rights are what the matrix checks).
+    let invitations = |pupil: i64, n: usize| {
+        let admin = admin.clone();
+        async move {
+            let mut ids = Vec::new();
+            for i in 0..n {
+                let email = format!("uitgenodigd{i}.{}@example.nl", common::unique());
+                app::accounts::server::invite(
+                    &app.state,
+                    &admin,
+                    app.id_of(
+                        "SELECT school_id FROM pupils WHERE id = CAST($1 AS BIGINT)",
+                        &pupil.to_string(),
+                    )
+                    .await,
+                    "Iemand",
+                    &email,
+                    app::accounts::server::Grant::Guardian { pupil_id: pupil },
+                )
+                .await
+                .expect("invitation");
+                ids.push(
+                    app.id_of("SELECT id FROM invitations WHERE email = $1", &email)
+                        .await,
+                );
+            }
+            ids
+        }
+    };
     let obj = |school: &str, group: &str, pupil: &str, guardian: &'static str, teacher: &str| {
         let (school, group, pupil, teacher) = (
             school.to_string(),
@@ -310,13 +391,17 @@ async fn fixture(app: &TestApp) -> Fx {
             teacher.to_string(),
         );
         async move {
+            let pupil = app.pupil(&pupil).await;
+            let mut made = invitations(pupil, ACTORS.len() + 1).await;
             Obj {
                 school: app.school(&school).await,
                 group: app.group(&group).await,
-                pupil: app.pupil(&pupil).await,
+                pupil,
                 guardian: app.user_id(guardian).await,
                 guardian_email: guardian,
                 teacher: app.user_id(&teacher).await,
+                invitation: made.pop().expect("one to resend"),
+                revocable: made,
             }
         }
     };
@@ -355,8 +440,8 @@ async fn fixture(app: &TestApp) -> Fx {
                 )
                 .await,
             ),
-            (
-                Target::Admin,
+            (Target::Admin, {
+                let mut made = invitations(kees, ACTORS.len() + 1).await;
                 Obj {
                     school: school_c,
                     group: group1,
@@ -364,8 +449,10 @@ async fn fixture(app: &TestApp) -> Fx {
                     guardian: admin_id,
                     guardian_email: "beheer@kring.example",
                     teacher: admin_id,
-                },
-            ),
+                    invitation: made.pop().expect("one to resend"),
+                    revocable: made,
+                }
+            }),
         ],
     }
 }
@@ -533,7 +620,37 @@ async fn ac06_a_directie_deactivates_only_people_wholly_within_their_school(app:
     assert!(!active("directie@kompas.example").await);
 }
 
+/// The search of people: a directie finds only the people of their own school; the admin everyone.
+async fn ac06_a_directie_finds_only_their_own_schools_people(app: TestApp) {
+    let search = |who: &'static str, q: &'static str| {
+        let app = &app;
+        async move {
+            let cookie = app.session(who).await;
+            let res = app
+                .call("admin_search", Some(&cookie), &[("q", q.into())])
+                .await;
+            assert_eq!(res.status(), 200);
+            res.text().await.unwrap()
+        }
+    };
+    assert!(search("directie@regenboog.example", "bakker")
+        .await
+        .contains("ouder.bakker@example.nl"));
+    assert!(!search("directie@regenboog.example", "smit")
+        .await
+        .contains("ouder.smit@example.nl"));
+    assert!(!search("directie@regenboog.example", "beheer")
+        .await
+        .contains("beheer@kring.example"));
+    assert!(search("beheer@kring.example", "smit")
+        .await
+        .contains("ouder.smit@example.nl"));
+    // A search term is text, not a pattern.
+    assert_eq!(search("beheer@kring.example", "%%").await, "[]");
+}
+
 db_tests!(
+    ac06_a_directie_finds_only_their_own_schools_people,
     ac06_every_admin_and_account_function_against_every_target,
     ac06_a_directie_deactivates_only_people_wholly_within_their_school,
 );

@@ -4,7 +4,10 @@ use crate::ui::title::PageTitle;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
-    admin::api::{load_pupil, InviteGuardian, PlacePupil, SetGuardianAccess, SetUserActive},
+    admin::{
+        api::{load_pupil, InviteGuardian, PlacePupil, SetGuardianAccess, SetUserActive},
+        pages::invitations::InvitationList,
+    },
     app::param_id,
     consent::{api::load_pupil_consent_history, pages::HistoryList},
     i18n::*,
@@ -116,6 +119,7 @@ pub fn PupilPage() -> impl IntoView {
                             <FormError result=access.value()/>
                             <FormError result=active.value()/>
                             <ul class="list">{guardians}</ul>
+                            <InvitationList invitations=d.invitations.clone() now=d.now back=back.clone()/>
                             {can_invite.then(|| view! {
                                 <h3>{t!(i18n, admin.invite_guardian)}</h3>
                                 <p class="hint">{t!(i18n, admin.invite_guardian_help)}</p>

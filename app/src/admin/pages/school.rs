@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::staff::StaffSection;
 use crate::{
     admin::{
-        api::{load_school, AddPupil, CreateGroup},
+        api::{load_school, AddPupil, CreateGroup, RenameSchool},
         model::{GroupView, PupilRow},
     },
     app::param_id,
@@ -19,7 +19,11 @@ pub fn SchoolPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
-    let detail = Resource::new(move || param_id(params.read().get("id")), load_school);
+    let rename = ServerAction::<RenameSchool>::new();
+    let detail = Resource::new(
+        move || (param_id(params.read().get("id")), rename.version().get()),
+        |(id, _)| load_school(id),
+    );
     let invited = move || query.read().get("uitgenodigd").is_some();
     let body = move || {
         Suspend::new(async move {
@@ -38,6 +42,21 @@ pub fn SchoolPage() -> impl IntoView {
                             <h1>{d.school.name.clone()}</h1>
                             <p class="muted">{t!(i18n, admin.school_year, year = d.year.name.clone())}</p>
                         </div>
+                        {d.can_manage.then(|| {
+                            let name = d.school.name.clone();
+                            view! {
+                            <details class="card">
+                                <summary>{t!(i18n, admin.rename_school)}</summary>
+                                <FormError result=rename.value()/>
+                                <ActionForm action=rename>
+                                    <input type="hidden" name="school_id" value=school_id/>
+                                    <label for="school-rename">{t!(i18n, fields.school_name)}</label>
+                                    <input id="school-rename" name="name" required maxlength="80" value=name/>
+                                    <button type="submit">{t!(i18n, admin.rename_submit)}</button>
+                                </ActionForm>
+                            </details>
+                            }
+                        })}
                         {d.is_directie.then(|| view! {
                             <p><a class="button" href=format!("/beheer/school/{school_id}/toestemming")>{t!(i18n, consent.manage_link)}</a></p>
                         })}

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::school::group_label;
+use super::{invitations::InvitationList, school::group_label};
 use crate::{
     admin::{
         api::{InviteStaff, SetGroupStaff, SetUserActive},
@@ -20,6 +20,11 @@ pub fn StaffSection(detail: SchoolDetail) -> impl IntoView {
     let school_id = detail.school.id;
     let back = format!("/beheer/school/{school_id}");
     let can_manage = detail.can_manage;
+    let me = detail.me;
+    // Linking a teacher to a group needs a teacher and a group first.
+    let can_assign = can_manage
+        && detail.staff.iter().any(|s| s.active)
+        && detail.groups.iter().any(|g| g.kind != "school");
     let rows = detail
         .staff
         .iter()
@@ -44,7 +49,8 @@ pub fn StaffSection(detail: SchoolDetail) -> impl IntoView {
                     <td>{groups.join(", ")}</td>
                     <td>
                         {if is_active { t!(i18n, admin.active).into_any() } else { t!(i18n, admin.inactive).into_any() }}
-                        {can_manage.then(|| view! {
+                        // Nobody (de)activates their own account.
+                        {(can_manage && user_id != me).then(|| view! {
                             <ActionForm action=active>
                                 <input type="hidden" name="user_id" value=user_id/>
                                 <input type="hidden" name="active" value=(!is_active).to_string()/>
@@ -84,7 +90,7 @@ pub fn StaffSection(detail: SchoolDetail) -> impl IntoView {
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
-            {can_manage.then(|| view! {
+            {can_assign.then(|| view! {
                 <h3>{t!(i18n, admin.assign_title)}</h3>
                 <FormError result=assign.value()/>
                 <ActionForm action=assign>
@@ -100,6 +106,9 @@ pub fn StaffSection(detail: SchoolDetail) -> impl IntoView {
                     </fieldset>
                     <button type="submit">{t!(i18n, common.save)}</button>
                 </ActionForm>
+            })}
+            <InvitationList invitations=detail.invitations.clone() now=detail.now back=back.clone()/>
+            {can_manage.then(|| view! {
                 <h3>{t!(i18n, admin.invite_staff)}</h3>
                 <FormError result=invite.value()/>
                 <ActionForm action=invite>

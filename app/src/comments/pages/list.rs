@@ -10,6 +10,7 @@ use crate::{
     i18n::*,
     ui::{
         feedback::{error_text, FormError},
+        linked::LinkedText,
         time::ago,
     },
 };
@@ -135,7 +136,7 @@ fn Comment(
                 <strong>{comment.author_name.clone()}</strong>
                 <time>{ago(i18n, now, comment.created_at)}</time>
             </p>
-            <p class="comment-body">{comment.body}</p>
+            <p class="comment-body"><LinkedText text=comment.body/></p>
             <div class="comment-actions" role="group" aria-label=label>{actions}</div>
         </li>
     }

@@ -1,5 +1,6 @@
-//! A guardian's consent page: per child, every question of the school with yes / no, and the
-//! history of all answers given for their children.
+//! A guardian's consent page: per child, every question of the school with yes / no, all in one
+//! form with one save (answering one child and saving from another's part never loses anything),
+//! and the history of all answers given for their children.
 use leptos::prelude::*;
 
 use crate::ui::title::PageTitle;
@@ -8,8 +9,8 @@ use leptos_router::hooks::use_query_map;
 use super::HistoryList;
 use crate::{
     consent::{
-        api::{load_my_consent, AnswerConsent},
-        model::{ChildQuestions, Question},
+        api::{load_my_consent, AnswerAllConsent},
+        model::{ChildQuestions, Question, SavedAnswers},
     },
     i18n::*,
     ui::feedback::{page_error, FormError, Loading},
@@ -19,7 +20,7 @@ use crate::{
 pub fn MyConsentPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let save = ServerAction::<AnswerConsent>::new();
+    let save = ServerAction::<AnswerAllConsent>::new();
     let data = Resource::new(move || save.version().get(), |_| load_my_consent());
     let body = move || {
         Suspend::new(async move {
@@ -29,18 +30,36 @@ pub fn MyConsentPage() -> impl IntoView {
                 }
                 Ok(mine) => {
                     let now = mine.now;
-                    let saved = query.read_untracked().get("opgeslagen").is_some()
-                        || save.value().get_untracked().is_some_and(|r| r.is_ok());
+                    // What was stored, from the action (JavaScript) or from the address (a plain form).
+                    let saved = match save.value().get_untracked() {
+                        Some(Ok(saved)) => saved,
+                        _ => query
+                            .read_untracked()
+                            .get("opgeslagen")
+                            .map(|raw| SavedAnswers::from_query(&raw))
+                            .unwrap_or_default(),
+                    };
+                    let report = saved_report(i18n, &saved, &mine.children);
                     let children = mine
                         .children
                         .into_iter()
-                        .map(|c| view! { <ChildForm child=c save/> })
+                        .map(|c| view! { <ChildQuestions child=c/> })
                         .collect_view();
                     let history = mine.history;
                     view! {
-                        {saved.then(|| view! { <p class="notice ok" role="status">{t!(i18n, consent.saved)}</p> })}
+                        {report.map(|lines| view! {
+                            <div class="notice ok" role="status">
+                                {lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
+                            </div>
+                        })}
                         <FormError result=save.value()/>
-                        {children}
+                        <ActionForm action=save>
+                            {children}
+                            <div class="card sticky-save">
+                                <button type="submit" class="primary">{t!(i18n, consent.save_all)}</button>
+                                <p class="hint">{t!(i18n, consent.save_all_hint)}</p>
+                            </div>
+                        </ActionForm>
                         <section class="card">
                             <details>
                                 <summary>{t!(i18n, consent.history)}</summary>
@@ -62,8 +81,48 @@ pub fn MyConsentPage() -> impl IntoView {
     }
 }
 
+/// One sentence per child that was saved ("Opgeslagen voor Finn: 5 antwoorden") and one per child
+/// that still has open questions; `None` when nothing was saved.
+fn saved_report(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    saved: &[SavedAnswers],
+    children: &[ChildQuestions],
+) -> Option<Vec<String>> {
+    if saved.is_empty() {
+        return None;
+    }
+    let name = |id: i64| {
+        children
+            .iter()
+            .find(|c| c.pupil_id == id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
+    };
+    let mut lines: Vec<String> = saved
+        .iter()
+        .map(|s| match s.answers {
+            1 => t_string!(i18n, consent.saved_for_single, name = name(s.pupil_id)).to_string(),
+            n => t_string!(
+                i18n,
+                consent.saved_for_many,
+                name = name(s.pupil_id),
+                count = n
+            )
+            .to_string(),
+        })
+        .collect();
+    for child in children.iter().filter(|c| c.open() > 0) {
+        let name = child.name.clone();
+        lines.push(match child.open() {
+            1 => t_string!(i18n, consent.still_open_single, name).to_string(),
+            n => t_string!(i18n, consent.still_open_many, name, count = n).to_string(),
+        });
+    }
+    Some(lines)
+}
+
 #[component]
-fn ChildForm(child: ChildQuestions, save: ServerAction<AnswerConsent>) -> impl IntoView {
+fn ChildQuestions(child: ChildQuestions) -> impl IntoView {
     let i18n = use_i18n();
     let title_id = format!("child-{}", child.pupil_id);
     let labelled = title_id.clone();
@@ -87,12 +146,14 @@ fn ChildForm(child: ChildQuestions, save: ServerAction<AnswerConsent>) -> impl I
         <section class="card consent-child" aria-labelledby=labelled>
             <h2 id=title_id>{t_string!(i18n, consent.for_child, name = child.name.clone()).to_string()}</h2>
             <p class="muted">{subtitle}</p>
-            {(open > 0).then(|| view! { <p class="notice">{t_string!(i18n, consent.open_count, n = open).to_string()}</p> })}
-            <ActionForm action=save>
-                <input type="hidden" name="pupil_id" value=child.pupil_id/>
-                {questions}
-                <button type="submit" class="primary">{t!(i18n, consent.save)}</button>
-            </ActionForm>
+            {(open > 0).then(|| {
+                let text = match open {
+                    1 => t_string!(i18n, consent.open_count_single).to_string(),
+                    n => t_string!(i18n, consent.open_count_many, count = n).to_string(),
+                };
+                view! { <p class="notice">{text}</p> }
+            })}
+            {questions}
         </section>
     }
 }
@@ -100,7 +161,7 @@ fn ChildForm(child: ChildQuestions, save: ServerAction<AnswerConsent>) -> impl I
 #[component]
 fn QuestionField(question: Question, pupil: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let name = format!("answers[p{}]", question.purpose.id);
+    let name = format!("answers[c{pupil}p{}]", question.purpose.id);
     let shown = question.pending.or(question.mine);
     let yes_id = format!("q-{pupil}-{}-yes", question.purpose.id);
     let no_id = format!("q-{pupil}-{}-no", question.purpose.id);

@@ -81,8 +81,13 @@ pub fn ConsentRoundPage() -> impl IntoView {
                                     <span>{t!(i18n, consent.strict)}</span>
                                 </label>
                                 <label for="lock-date">{t!(i18n, consent.lock_date)}</label>
-                                <input id="lock-date" type="date" name="lock_date"/>
-                                <p class="hint">{t!(i18n, consent.lock_hint)}</p>
+                                <input id="lock-date" type="date" name="lock_date" aria-describedby="lock-hint"/>
+                                <p id="lock-hint" class="hint">{t!(i18n, consent.lock_hint)}</p>
+                                <p class="hint">{t!(i18n, consent.preview_first)}</p>
+                                <label class="choice">
+                                    <input type="checkbox" name="mail_everyone" value="true" required/>
+                                    <span>{t!(i18n, consent.mail_everyone)}</span>
+                                </label>
                                 <button type="submit" class="primary">{t!(i18n, consent.open_round)}</button>
                             </ActionForm>
                         }

@@ -262,6 +262,31 @@ pub async fn pupil_history(
         .await)?)
 }
 
+/// A guardian answers for several children at once (the whole consent page). Every child must be
+/// theirs before anything is stored; then each child's answers are stored as `answer` does.
+pub async fn answer_family(
+    db: &Db,
+    actor: &Actor,
+    family: &[(i64, Vec<(i64, bool)>)],
+) -> Result<Vec<crate::consent::model::SavedAnswers>, AppError> {
+    let mine = my_children(db, actor).await?;
+    if family
+        .iter()
+        .any(|(pupil, _)| !mine.iter().any(|c| c.pupil_id == *pupil))
+    {
+        return Err(AppError::NotFound);
+    }
+    let mut saved = Vec::new();
+    for (pupil, answers) in family {
+        answer(db, actor, *pupil, answers).await?;
+        saved.push(crate::consent::model::SavedAnswers {
+            pupil_id: *pupil,
+            answers: answers.len(),
+        });
+    }
+    Ok(saved)
+}
+
 /// A guardian answers (or confirms) the questions for one child. A "no" counts at once; after the
 /// round's lock date a new "yes" waits for the school's confirmation.
 pub async fn answer(

@@ -100,7 +100,7 @@ pub(super) async fn current_round(db: &Db, school_id: i64) -> Result<Option<Roun
     .await)?)
 }
 
-pub(super) fn require_directie(actor: &Actor, school_id: i64) -> Result<(), AppError> {
+pub fn require_directie(actor: &Actor, school_id: i64) -> Result<(), AppError> {
     if actor.is_directie_of(school_id) {
         Ok(())
     } else {

@@ -15,6 +15,10 @@ use crate::{
 /// The consent page of a school for its directie.
 pub async fn round_view(db: &Db, actor: &Actor, school_id: i64) -> Result<RoundView, AppError> {
     require_directie(actor, school_id)?;
+    // The questions can be read and reworded before the round opens and mails every family.
+    if super::purposes(db, school_id).await?.is_empty() {
+        super::ensure_purposes(db, school_id, actor).await?;
+    }
     let (school_name, tags_required): (String, bool) = with_db!(db, |pool| sqlx::query_as(
         "SELECT name, require_photo_tags FROM schools WHERE id = $1"
     )

@@ -16,6 +16,9 @@ pub fn TagPicker(
     uploads: RwSignal<Vec<Upload>>,
     candidates: StoredValue<Vec<TagCandidate>>,
     tagging: RwSignal<Option<u32>>,
+    /// The chosen photo itself, shown while its children are picked.
+    #[prop(default = None)]
+    preview: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let open = move || tagging.get() == Some(key);
@@ -100,9 +103,13 @@ pub fn TagPicker(
                     })
                     .collect_view()
             });
+            let picture = preview.clone().map(|src| {
+                view! { <img class="tag-photo" src=src alt=t_string!(i18n, media.tag_photo_alt)/> }
+            });
             view! {
                 <fieldset class="tag-list">
                     <legend>{t!(i18n, media.tag_legend)}</legend>
+                    {picture}
                     <label class="choice" for=none_id.clone()>
                         <input type="checkbox" id=none_id.clone() checked=no_children
                             on:change=move |ev| set_none(event_target_checked(&ev))/>

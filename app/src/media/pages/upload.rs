@@ -28,6 +28,8 @@ pub struct Upload {
     pub tags: Vec<i64>,
     /// The teacher marked that no child is recognisable in it.
     pub no_children: bool,
+    /// A local picture of a chosen photo (an object URL), so the teacher sees which photo she tags.
+    pub preview: Option<String>,
 }
 
 /// Whether any upload is still on its way (the form waits for it).
@@ -144,6 +146,8 @@ fn UploadRow(
         UploadState::Failed(r) => (refusal_text(i18n, r), 0, "upload failed"),
     };
     let failed = matches!(upload.state, UploadState::Failed(_));
+    // "Opnieuw" only where trying again could help.
+    let retryable = matches!(&upload.state, UploadState::Failed(r) if r.retryable());
     let done = matches!(upload.state, UploadState::Done(_));
     let tags = upload.tags.clone();
     let no_children = upload.no_children;
@@ -157,19 +161,23 @@ fn UploadRow(
         super::xhr::forget(key);
         uploads.update(|all| all.retain(|u| u.key != key));
     };
+    let preview = upload.preview.clone();
+    let thumb = preview
+        .clone()
+        .map(|src| view! { <img class="upload-thumb" src=src alt="" width="56" height="56"/> });
     view! {
         <li class=class>
-            <span class="name">{name}</span>
+            <span class="name">{thumb}<span class="file-name">{name}</span></span>
             <progress max="100" value=percent aria-hidden="true"></progress>
             <span class="status" role=failed.then_some("alert")>{status}</span>
             <span class="row-actions">
-                {failed.then(|| view! { <button type="button" on:click=retry>{t!(i18n, media.retry)}</button> })}
+                {retryable.then(|| view! { <button type="button" on:click=retry>{t!(i18n, media.retry)}</button> })}
                 <button type="button" aria-label=remove_label on:click=remove>{t!(i18n, media.remove)}</button>
             </span>
             // With the school's tagging rule the picker is there even without children to pick, so
             // "no recognisable child" can be ticked.
             {(done && (tags_required || !candidates.with_value(Vec::is_empty))).then(|| view! {
-                <TagPicker key tags no_children uploads candidates tagging/>
+                <TagPicker key tags no_children uploads candidates tagging preview=preview.clone()/>
             })}
             {untagged.then(|| view! { <span class="status needs-tags">{t!(i18n, media.needs_tags)}</span> })}
         </li>

@@ -52,18 +52,50 @@ pub fn Viewer(photos: Vec<MediaView>, open: RwSignal<Option<usize>>) -> impl Int
             }
         })
     };
+    // The phone's Back button closes the viewer instead of leaving the post: opening it adds a
+    // history entry, Back (or closing) takes it away again.
+    let in_history = StoredValue::new(false);
+    Effect::new(move |_| {
+        if open.get().is_some() && !in_history.get_value() {
+            in_history.set_value(true);
+            #[cfg(feature = "hydrate")]
+            if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", None);
+            }
+        }
+    });
+    let close = move || {
+        if in_history.get_value() {
+            // The entry goes; `popstate` then closes the viewer.
+            #[cfg(feature = "hydrate")]
+            if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ = h.back();
+                return;
+            }
+        }
+        open.set(None);
+    };
+    let back = window_event_listener(leptos::ev::popstate, move |_| {
+        if in_history.get_value() {
+            in_history.set_value(false);
+            open.set(None);
+        }
+    });
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         if open.get_untracked().is_none() {
             return;
         }
         match ev.key().as_str() {
-            "Escape" => open.set(None),
+            "Escape" => close(),
             "ArrowLeft" => step(-1),
             "ArrowRight" => step(1),
             _ => {}
         }
     });
-    on_cleanup(move || keys.remove());
+    on_cleanup(move || {
+        keys.remove();
+        back.remove();
+    });
     let close_button = NodeRef::<html::Button>::new();
     Effect::new(move |_| {
         if open.get().is_some() {
@@ -106,7 +138,7 @@ pub fn Viewer(photos: Vec<MediaView>, open: RwSignal<Option<usize>>) -> impl Int
                 on:touchstart=on_touch_start on:touchend=on_touch_end>
                 <img src=photo.url(Variant::Full) srcset=photo.srcset() sizes="100vw" alt=alt/>
                 <p class="viewer-count" aria-hidden="true">{count_text}</p>
-                <button type="button" class="viewer-close" node_ref=close_button on:click=move |_| open.set(None)>
+                <button type="button" class="viewer-close" node_ref=close_button on:click=move |_| close()>
                     {t!(i18n, media.viewer_close)}
                 </button>
                 {(total > 1).then(|| view! {

@@ -11,6 +11,8 @@ use crate::media::model::{MediaLimits, Refusal, UploadAnswer};
 
 thread_local! {
     static FILES: RefCell<HashMap<u32, File>> = RefCell::new(HashMap::new());
+    /// The chosen photos' object URLs; dropping one revokes it.
+    static PREVIEWS: RefCell<HashMap<u32, gloo_file::ObjectUrl>> = RefCell::new(HashMap::new());
     static NEXT_KEY: RefCell<u32> = const { RefCell::new(0) };
 }
 
@@ -54,12 +56,19 @@ fn add(files: &FileList, uploads: RwSignal<Vec<Upload>>, limits: MediaLimits) {
         } else {
             UploadState::Queued
         };
+        let preview = file.type_().starts_with("image/").then(|| {
+            let url = gloo_file::ObjectUrl::from(gloo_file::File::from(file.clone()));
+            let text = url.to_string();
+            PREVIEWS.with(|p| p.borrow_mut().insert(key, url));
+            text
+        });
         let upload = Upload {
             key,
             name: file.name(),
             state,
             tags: Vec::new(),
             no_children: false,
+            preview,
         };
         FILES.with(|f| f.borrow_mut().insert(key, file));
         uploads.update(|all| all.push(upload));
@@ -72,7 +81,15 @@ pub fn retry(key: u32, uploads: RwSignal<Vec<Upload>>) {
     pump(uploads);
 }
 
+/// The row is gone: its file and its thumbnail's object URL go too.
 pub fn forget(key: u32) {
+    FILES.with(|f| f.borrow_mut().remove(&key));
+    PREVIEWS.with(|p| p.borrow_mut().remove(&key));
+}
+
+/// Sent: the file is no longer needed, but the row still shows its thumbnail (revoking the URL
+/// now would break that picture). The URLs go with the page otherwise.
+fn forget_file(key: u32) {
     FILES.with(|f| f.borrow_mut().remove(&key));
 }
 
@@ -144,7 +161,7 @@ fn send(
             let answer: Option<UploadAnswer> = serde_json::from_str(&text).ok();
             let state = match answer {
                 Some(UploadAnswer { uid: Some(uid), .. }) => {
-                    forget(key);
+                    forget_file(key);
                     UploadState::Done(uid)
                 }
                 Some(UploadAnswer {

@@ -165,15 +165,21 @@ fn NewsletterForm(data: NewsletterEdit) -> impl IntoView {
                 <legend>{t!(i18n, newsletter.photos)}</legend>
                 <ul class="form-photos plain-list">{photos}</ul>
                 {tags_link}
-                <label for="nl-photos">{t!(i18n, newsletter.add_photos)}</label>
-                <input id="nl-photos" class="file-input" type="file" name="photos" multiple accept="image/*" aria-describedby="nl-photos-hint"/>
+                // The same visible picker as the post composer; the browser's own field names the
+                // chosen files (this form has no upload island).
+                <label class="dropzone" for="nl-photos">
+                    <span class="button">{t!(i18n, newsletter.add_photos)}</span>
+                    <input id="nl-photos" class="file-native" type="file" name="photos" multiple accept="image/*" aria-describedby="nl-photos-hint"/>
+                </label>
                 <p id="nl-photos-hint" class="hint">{t!(i18n, newsletter.photos_hint)}</p>
             </fieldset>
             <fieldset>
                 <legend>{t!(i18n, newsletter.attachments)}</legend>
                 <ul class="plain-list">{files}</ul>
-                <label for="nl-files">{t!(i18n, newsletter.add_attachments)}</label>
-                <input id="nl-files" class="file-input" type="file" name="attachments" multiple accept="application/pdf,.pdf" aria-describedby="nl-files-hint"/>
+                <label class="dropzone" for="nl-files">
+                    <span class="button">{t!(i18n, newsletter.add_attachments)}</span>
+                    <input id="nl-files" class="file-native" type="file" name="attachments" multiple accept="application/pdf,.pdf" aria-describedby="nl-files-hint"/>
+                </label>
                 <p id="nl-files-hint" class="hint">{t!(i18n, newsletter.attachments_hint)}</p>
             </fieldset>
             <button type="submit" class="primary" name="do" value="preview">{t!(i18n, newsletter.save_preview)}</button>

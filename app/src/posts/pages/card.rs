@@ -48,8 +48,8 @@ pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl 
     });
     let comment_count = match post.comment_count {
         0 => None,
-        1 => Some(t_string!(i18n, posts.comment_count_one).to_string()),
-        n => Some(t_string!(i18n, posts.comment_count, n).to_string()),
+        1 => Some(t_string!(i18n, posts.comment_count_single).to_string()),
+        n => Some(t_string!(i18n, posts.comment_count_many, count = n).to_string()),
     };
     let class = if post.urgent {
         "card post urgent"
@@ -71,8 +71,9 @@ pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl 
         }
         (None, false) => None,
     };
+    let post_id = post.id;
     view! {
-        <article class=class>
+        <article class=class data-post-id=post_id>
             <header class="post-meta">
                 <ul class="chips">{groups}</ul>
                 <p>
@@ -84,6 +85,13 @@ pub fn PostCard(post: PostView, now: i64, #[prop(optional)] full: bool) -> impl 
                 {newsletter.then(|| view! { <p class="badge newsletter-badge">{t!(i18n, newsletter.badge)}</p> })}
             </header>
             {preview.then(|| view! { <p class="notice preview" role="status">{t!(i18n, newsletter.preview_notice)}</p> })}
+            {(preview && post.pending_media > 0).then(|| {
+                let text = match post.pending_media {
+                    1 => t_string!(i18n, newsletter.media_pending_single).to_string(),
+                    n => t_string!(i18n, newsletter.media_pending_many, count = n).to_string(),
+                };
+                view! { <p class="notice processing" role="status">{text}</p> }
+            })}
             {title}
             {processing.then(|| view! { <p class="notice processing" role="status">{t!(i18n, media.processing)}</p> })}
             {(full && !post.failed_media.is_empty()).then(|| {

@@ -3,7 +3,8 @@ use leptos::prelude::*;
 use crate::ui::title::PageTitle;
 use leptos_router::hooks::use_query_map;
 
-use super::card::PostCard;
+use super::{card::PostCard, seen::SeenReporter};
+use crate::admin::pages::foundation::AdminInstead;
 use crate::{
     i18n::*,
     posts::{api::feed, model::FeedPage as Page},
@@ -29,7 +30,9 @@ pub fn FeedPage() -> impl IntoView {
         <div class="page-head">
             <h1>{t!(i18n, feed.title)}</h1>
         </div>
+        <AdminInstead/>
         <Suspense fallback=Loading>{body}</Suspense>
+        <SeenReporter/>
     }
 }
 

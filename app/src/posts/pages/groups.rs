@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::ui::title::PageTitle;
 
 use crate::{
+    admin::pages::foundation::AdminInstead,
     i18n::*,
     posts::api::my_groups,
     ui::{
@@ -20,7 +21,7 @@ pub fn GroupsPage() -> impl IntoView {
         Suspend::new(async move {
             match groups.await {
                 Ok(list) if list.is_empty() => view! {
-                    <section class="card empty"><p>{t!(i18n, groups.none)}</p></section>
+                    <AdminInstead fallback=true/>
                 }
                 .into_any(),
                 Ok(list) => view! {

@@ -7,3 +7,4 @@ pub mod group;
 pub mod groups;
 pub mod post;
 mod receipts;
+pub mod seen;

@@ -55,6 +55,16 @@ pub fn PostPage() -> impl IntoView {
                         {query.read_untracked().get("kinderen").map(|_| view! {
                             <p class="notice ok" role="status">{t!(i18n, consent.tags_saved)}</p>
                         })}
+                        {query.read_untracked().get("verstuurd").and_then(|n| n.parse::<u32>().ok()).map(|n| view! {
+                            <p class="notice ok" role="status">
+                                {t_string!(i18n, newsletter.sent_to, n = n).to_string()}
+                            </p>
+                        })}
+                        {query.read_untracked().get("ingepland").and_then(|n| n.parse::<u32>().ok()).map(|n| view! {
+                            <p class="notice ok" role="status">
+                                {t_string!(i18n, newsletter.scheduled_notice, n = n).to_string()}
+                            </p>
+                        })}
                         <PostCard post=p now full=true/>
                         {(can_edit && unsent).then(|| view! { <SendCard post_id=id scheduled/> })}
                         <p class="rights">{t!(i18n, posts.rights)}</p>

@@ -44,6 +44,7 @@ pub async fn open_round(app: &TestApp, strict: bool, lock_date: &str) -> i64 {
     let mut form = vec![
         ("school_id", school.to_string()),
         ("lock_date", lock_date.to_string()),
+        ("mail_everyone", "true".to_string()),
     ];
     if strict {
         form.push(("strict", "true".into()));
