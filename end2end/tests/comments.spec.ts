@@ -51,7 +51,7 @@ test("families comment, the teacher removes a comment, a report reaches the dire
   await open(teacher.page, testInfo, postUrl);
   const row = teacher.page.locator(".comment", { hasText: unwanted });
   await row.getByText("Verwijderen", { exact: true }).click();
-  await row.getByLabel("Waarom?").fill("Telefoonnummer hoort hier niet");
+  await row.getByLabel("Waarom?").fill(`Telefoonnummer hoort hier niet (${tag})`);
   await shot(teacher.page, testInfo, "comments-remove");
   await row.getByRole("button", { name: "Reactie verwijderen" }).click();
   await expect(teacher.page.locator(".comment", { hasText: unwanted })).toHaveCount(0);
@@ -59,6 +59,10 @@ test("families comment, the teacher removes a comment, a report reaches the dire
   await open(parent.page, testInfo, postUrl);
   await expect(parent.page.locator(".comment", { hasText: mine })).toBeVisible();
   await expect(parent.page.getByText(unwanted)).toHaveCount(0);
+  // A placeholder keeps its place (trial finding 10), and its author is told why.
+  await expect(parent.page.locator(".comment.removed")).toContainText("Reactie verwijderd door de school");
+  await expectNotice(other.page, testInfo, `De school heeft je reactie verwijderd. Reden: Telefoonnummer hoort hier niet (${tag})`);
+  await shot(other.page, testInfo, "moderation-notice");
 
   // The parent reports the post and is told it was received.
   await parent.page.getByRole("link", { name: "Bericht melden" }).click();
@@ -70,6 +74,8 @@ test("families comment, the teacher removes a comment, a report reaches the dire
   await shot(parent.page, testInfo, "report-form");
   await parent.page.getByRole("button", { name: "Melding versturen" }).click();
   await expect(parent.page.getByText("Je melding is ontvangen")).toBeVisible();
+  const kept = "Je melding is bekeken: het bericht blijft staan.";
+  const keptBefore = await noticeCount(parent.page, testInfo, kept);
 
   // The directie sees it in the queue, with the snapshot and who reported it, and keeps the post with a note.
   const directie = await signedIn(browser, testInfo, "directie@regenboog.example");
@@ -88,6 +94,24 @@ test("families comment, the teacher removes a comment, a report reaches the dire
   await report.getByRole("button", { name: "Afhandelen" }).click();
   await expect(directie.page.locator("article.report", { hasText: message })).toHaveCount(0);
   await expect(directie.page.locator(".handled")).toContainText("Besproken met de ouder; foto is vervangen");
+  // The reporter hears the outcome, not the staff's note.
+  await expectNotice(parent.page, testInfo, kept, keptBefore + 1);
+  await expect(parent.page.getByText("Besproken met de ouder")).toHaveCount(0);
 
   for (const who of [teacher, parent, other, directie]) expect(who.problems).toEqual([]);
 });
+
+/** The notification list shows `text` once the server's job runner has written it. */
+/** With `count`: exactly that many such lines (an outcome line has no tag of its own to find). */
+async function expectNotice(page: Page, testInfo: TestInfo, text: string, count?: number) {
+  await expect(async () => {
+    await open(page, testInfo, "/meldingen");
+    if (count === undefined) await expect(page.getByText(text)).toBeVisible({ timeout: 1_000 });
+    else await expect(page.getByText(text)).toHaveCount(count, { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+}
+
+async function noticeCount(page: Page, testInfo: TestInfo, text: string) {
+  await open(page, testInfo, "/meldingen");
+  return page.getByText(text).count();
+}

@@ -21,6 +21,21 @@ use crate::{
 pub const INVITE_SECS: i64 = 14 * 24 * 3600;
 pub const RESET_SECS: i64 = 3600;
 
+/// Where a person lands after signing in: the foundation's admin, who reads no posts, on the
+/// administration; everyone else (also an admin who is a parent or on a school's staff) on the feed.
+pub async fn home_path(db: &Db, actor: &Actor) -> Result<&'static str, AppError> {
+    if !actor.is_admin || !actor.roles.is_empty() {
+        return Ok("/");
+    }
+    let (children,): (i64,) = with_db!(db, |pool| sqlx::query_as(
+        "SELECT COUNT(*) FROM guardianships WHERE user_id = $1 AND no_access = FALSE"
+    )
+    .bind(actor.user_id)
+    .fetch_one(pool)
+    .await)?;
+    Ok(if children == 0 { "/beheer" } else { "/" })
+}
+
 #[derive(sqlx::FromRow)]
 struct LoginRow {
     id: i64,

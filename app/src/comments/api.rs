@@ -56,6 +56,7 @@ pub async fn remove_comment(comment_id: i64, reason: String) -> Result<(), AppEr
             let actor = ctx::actor().await?;
             let reason = super::model::Reason::parse(&reason)?;
             let post_id = super::server::remove(&state.db, &actor, comment_id, &reason).await?;
+            state.wake_jobs();
             leptos_axum::redirect(&format!("/bericht/{post_id}#reacties"));
             Ok(())
         }

@@ -17,6 +17,8 @@ pub struct CommentView {
     pub mine: bool,
     /// The viewer is staff of the group or directie and may remove it, with a reason.
     pub can_remove: bool,
+    /// The school removed it: only a placeholder shows, without text or name.
+    pub removed: bool,
 }
 
 /// The comments of one post as the viewer may see and use them.

@@ -3,6 +3,7 @@
 use super::model::{CommentText, CommentView, Comments, Reason};
 use crate::{
     error::AppError,
+    notify::server::Event,
     server::{
         auth::Actor,
         clock::{now, today},
@@ -69,6 +70,7 @@ struct Row {
     author_name: String,
     body: String,
     created_at: i64,
+    removed: bool,
 }
 
 /// The comments of a post the actor may read, oldest first.
@@ -77,7 +79,8 @@ pub async fn list(db: &Db, actor: &Actor, post_id: i64) -> Result<Comments, AppE
     let allowed = allowed_for_post(db, post_id).await?;
     let readable = readable_posts();
     let sql = format!(
-        "SELECT c.id, c.author_id, u.name AS author_name, c.body, c.created_at \
+        "SELECT c.id, c.author_id, u.name AS author_name, c.body, c.created_at, \
+           c.removed_at IS NOT NULL AS removed \
          FROM comments c JOIN users u ON u.id = c.author_id \
          WHERE c.post_id = $3 AND c.post_id IN ({readable}) ORDER BY c.created_at, c.id"
     );
@@ -95,13 +98,19 @@ pub async fn list(db: &Db, actor: &Actor, post_id: i64) -> Result<Comments, AppE
     Ok(Comments {
         comments: rows
             .into_iter()
+            // A removed comment keeps its place, but neither its text nor who wrote it.
             .map(|r| CommentView {
-                mine: r.author_id == actor.user_id,
-                can_remove,
+                mine: !r.removed && r.author_id == actor.user_id,
+                can_remove: can_remove && !r.removed,
                 id: r.id,
-                author_name: r.author_name,
-                body: r.body,
+                author_name: if r.removed {
+                    String::new()
+                } else {
+                    r.author_name
+                },
+                body: if r.removed { String::new() } else { r.body },
                 created_at: r.created_at,
+                removed: r.removed,
             })
             .collect(),
         allowed,
@@ -126,13 +135,13 @@ pub async fn add(db: &Db, actor: &Actor, post_id: i64, text: CommentText) -> Res
         .bind(at)
         .fetch_one(&mut *tx)
         .await?;
-        crate::announce_in_tx!(tx, crate::notify::server::Event::Comment(id), at);
+        crate::announce_in_tx!(tx, Event::Comment(id), at);
         id
     });
     Ok(id)
 }
 
-/// A comment of a post the actor may read: (post id, author id, author name, text).
+/// A comment of a post the actor may read, not removed: (post id, author id, author name, text).
 pub async fn find(
     db: &Db,
     actor: &Actor,
@@ -141,7 +150,7 @@ pub async fn find(
     let readable = readable_posts();
     let sql = format!(
         "SELECT c.post_id, c.author_id, u.name, c.body FROM comments c JOIN users u ON u.id = c.author_id \
-         WHERE c.id = $3 AND c.post_id IN ({readable})"
+         WHERE c.id = $3 AND c.removed_at IS NULL AND c.post_id IN ({readable})"
     );
     with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
@@ -175,9 +184,10 @@ pub async fn delete_own(db: &Db, actor: &Actor, comment_id: i64) -> Result<i64, 
     Ok(post_id)
 }
 
-/// Staff of the group, the post's author or the directie remove a comment for everyone. Who and why
-/// go to the audit log, and open reports about it are resolved with the same reason. Returns the
-/// post id.
+/// Staff of the group, the post's author or the directie remove a comment for everyone: its text
+/// is wiped and a placeholder stays. Who and why go to the audit log, open reports about it are
+/// resolved with the same reason, and the author and the reporters are told (through their
+/// notifications). Returns the post id.
 pub async fn remove(
     db: &Db,
     actor: &Actor,
@@ -190,20 +200,24 @@ pub async fn remove(
     }
     let at = now();
     with_tx!(db, |tx| {
-        sqlx::query(
+        let reports: Vec<(i64,)> = sqlx::query_as(
             "UPDATE reports SET resolved_at = $2, resolved_by = $3, resolution = 'removed', resolution_note = $4 \
-             WHERE comment_id = $1 AND resolved_at IS NULL",
+             WHERE comment_id = $1 AND resolved_at IS NULL RETURNING id",
         )
         .bind(comment_id)
         .bind(at)
         .bind(actor.user_id)
         .bind(reason.as_str())
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE comments SET body = '', removed_at = $2, removed_reason = $3 WHERE id = $1",
+        )
+        .bind(comment_id)
+        .bind(at)
+        .bind(reason.as_str())
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM comments WHERE id = $1")
-            .bind(comment_id)
-            .execute(&mut *tx)
-            .await?;
         sqlx::query(AUDIT)
             .bind(actor.user_id)
             .bind("remove")
@@ -212,6 +226,10 @@ pub async fn remove(
             .bind(Some(reason.as_str()))
             .execute(&mut *tx)
             .await?;
+        crate::announce_in_tx!(tx, Event::CommentRemoved(comment_id), at);
+        for (report_id,) in reports {
+            crate::announce_in_tx!(tx, Event::ReportResolved(report_id), at);
+        }
     });
     Ok(post_id)
 }

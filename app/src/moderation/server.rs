@@ -243,6 +243,13 @@ pub async fn resolve(
         .bind(note.as_str())
         .execute(&mut *tx)
         .await?;
+        // The reporter hears the outcome (kept or removed), never the note, which is for staff.
+        crate::announce_in_tx!(
+            tx,
+            crate::notify::server::Event::ReportResolved(report_id),
+            at
+        );
     });
+    state.wake_jobs();
     Ok(())
 }

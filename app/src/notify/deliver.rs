@@ -4,7 +4,7 @@
 //! send time: a post removed, or no longer readable, is left out.
 use super::{
     digest,
-    model::{Frequency, Kind},
+    model::{Frequency, Kind, Notice},
     push::unsubscribe_link,
     server::{self as notify, ItemRow},
 };
@@ -34,6 +34,24 @@ struct Item {
     photos: i64,
     created_at: i64,
     link: String,
+    notice: Option<Notice>,
+}
+
+impl Item {
+    /// The title line: the post's title, or for a moderation item what was decided.
+    fn subject(&self, l: Locale) -> String {
+        match &self.notice {
+            Some(notice) => notice.text(l),
+            None => self.subject.clone(),
+        }
+    }
+
+    /// Whether the post's words belong under the title (not for a comment or a decision about one).
+    fn shows_body(&self) -> bool {
+        !(self.text.is_empty()
+            || self.text == self.subject
+            || matches!(self.kind, Kind::Comment | Kind::Moderation))
+    }
 }
 
 type Person = (String, String, String, bool);
@@ -97,6 +115,7 @@ async fn items(
                 photos: n.photos,
                 created_at: n.created_at,
                 link: state.settings.link(&n.href),
+                notice: n.notice,
             })
         })
         .collect())
@@ -143,6 +162,7 @@ pub async fn item_mail(state: &AppState, notification_id: i64) -> Result<Option<
             td_string!(l, notify.mail_comment_subject, subject = &item.subject).to_string()
         }
         Kind::Report => td_string!(l, notify.mail_report_subject).to_string(),
+        Kind::Moderation => item.subject(l),
         _ if item.school.is_empty() => item.subject.clone(),
         _ => format!("{}: {}", item.school, item.subject),
     };
@@ -247,6 +267,7 @@ fn kind_label(l: Locale, kind: Kind) -> String {
         Kind::Newsletter => td_string!(l, notify.kind_newsletter),
         Kind::Consent => td_string!(l, notify.kind_consent),
         Kind::Report => td_string!(l, notify.kind_report),
+        Kind::Moderation => td_string!(l, notify.kind_moderation),
     }
     .to_string()
 }
@@ -280,21 +301,21 @@ fn excerpt_lines(text: &str, max: usize) -> String {
 
 fn item_text(l: Locale, item: &Item) -> String {
     let read = td_string!(l, notify.read_in_kring).to_string();
-    let body = if item.text.is_empty() || item.text == item.subject || item.kind == Kind::Comment {
-        String::new()
-    } else {
+    let body = if item.shows_body() {
         format!("{}\n", item.text)
+    } else {
+        String::new()
     };
     format!(
         "{}\n{}\n{body}{read}: {}",
-        item.subject,
+        item.subject(l),
         meta(l, item),
         item.link
     )
 }
 
 fn item_html(l: Locale, item: &Item) -> String {
-    let body = if item.text.is_empty() || item.text == item.subject || item.kind == Kind::Comment {
+    let body = if !item.shows_body() {
         String::new()
     } else if !item.html.is_empty() {
         // Cleaned when the post was written (XS-01): only text, emphasis, lists and safe links.
@@ -315,7 +336,7 @@ fn item_html(l: Locale, item: &Item) -> String {
          <p style=\"margin:0;font-weight:600;font-size:16px\">{}</p>\
          <p style=\"margin:2px 0;font-size:13px;color:#52606d\">{}</p>{body}\
          <p style=\"margin:6px 0 0\"><a href=\"{}\" style=\"color:#0b6e4f;font-weight:600\">{}</a></p></div>",
-        escape_html(&item.subject),
+        escape_html(&item.subject(l)),
         escape_html(&meta(l, item)),
         escape_html(&item.link),
         escape_html(td_string!(l, notify.read_in_kring)),

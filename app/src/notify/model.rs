@@ -18,10 +18,12 @@ pub enum Kind {
     Consent,
     /// A report in the moderation queue (staff).
     Report,
+    /// What the school did with my comment (removed, with the reason) or my report (kept or removed).
+    Moderation,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Post,
         Kind::SchoolPost,
         Kind::Urgent,
@@ -29,6 +31,7 @@ impl Kind {
         Kind::Newsletter,
         Kind::Consent,
         Kind::Report,
+        Kind::Moderation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +43,7 @@ impl Kind {
             Kind::Newsletter => "newsletter",
             Kind::Consent => "consent",
             Kind::Report => "report",
+            Kind::Moderation => "moderation",
         }
     }
 
@@ -166,6 +170,43 @@ impl NewPrefs {
     }
 }
 
+/// A moderation decision told to the person it concerns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Notice {
+    /// The school removed this person's comment, for this reason.
+    CommentRemoved { reason: String },
+    /// The school looked at this person's report about a comment or a post, and removed it or not.
+    Report { comment: bool, removed: bool },
+}
+
+impl Notice {
+    /// The sentence the list, the e-mail and the push message show.
+    pub fn text(&self, l: crate::i18n::Locale) -> String {
+        use crate::i18n::*;
+        match self {
+            Notice::CommentRemoved { reason } => {
+                td_string!(l, notify.notice_comment_removed, reason = reason).to_string()
+            }
+            Notice::Report {
+                comment: true,
+                removed: true,
+            } => td_string!(l, notify.notice_report_comment_removed).to_string(),
+            Notice::Report {
+                comment: true,
+                removed: false,
+            } => td_string!(l, notify.notice_report_comment_kept).to_string(),
+            Notice::Report {
+                comment: false,
+                removed: true,
+            } => td_string!(l, notify.notice_report_post_removed).to_string(),
+            Notice::Report {
+                comment: false,
+                removed: false,
+            } => td_string!(l, notify.notice_report_post_kept).to_string(),
+        }
+    }
+}
+
 /// One line of the in-app list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
@@ -183,6 +224,8 @@ pub struct Notification {
     pub photos: i64,
     pub created_at: i64,
     pub unread: bool,
+    /// For a moderation item: what was decided (the subject is then empty).
+    pub notice: Option<Notice>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::model::{
-    excerpt, Channels, Frequency, Kind, MailFailure, Notification, NotificationList, PushText,
+    excerpt, Channels, Frequency, Kind, MailFailure, Notice, Notification, NotificationList,
+    PushText,
 };
 use crate::{
     error::AppError,
@@ -31,6 +32,10 @@ pub enum Event {
     Comment(i64),
     Report(i64),
     ConsentRound(i64),
+    /// The school removed a comment: its author hears why.
+    CommentRemoved(i64),
+    /// A report was handled: its reporter hears whether the post or comment stays.
+    ReportResolved(i64),
 }
 
 impl Event {
@@ -54,6 +59,8 @@ impl Event {
             Event::Comment(id) => format!("comment:{id}"),
             Event::Report(id) => format!("report:{id}"),
             Event::ConsentRound(id) => format!("consent:{id}"),
+            Event::CommentRemoved(id) => format!("removed:{id}"),
+            Event::ReportResolved(id) => format!("outcome:{id}"),
         }
     }
 }
@@ -184,8 +191,9 @@ pub async fn fan_out(db: &Db, event: Event) -> Result<(), AppError> {
                  WHERE u.user_id <> (SELECT author_id FROM comments WHERE id = $5) \
                  ON CONFLICT (user_id, item_key) DO NOTHING"
             );
+            // Removed before its notifications went out: nobody hears of it.
             let post: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
-                "SELECT post_id FROM comments WHERE id = $1"
+                "SELECT post_id FROM comments WHERE id = $1 AND removed_at IS NULL"
             )
             .bind(id)
             .fetch_optional(pool)
@@ -208,50 +216,70 @@ pub async fn fan_out(db: &Db, event: Event) -> Result<(), AppError> {
         Event::Report(id) => {
             // Whoever handles it (as `moderation::server`): the post's author if still staff of
             // the school, and the directie. Never the reporter.
-            with_db!(db, |pool| {
-                sqlx::query(
-                "INSERT INTO notifications (user_id, kind, item_key, post_id, report_id, created_at) \
+            let sql = "INSERT INTO notifications (user_id, kind, item_key, post_id, report_id, created_at) \
                  SELECT u.user_id, $2, $3, r.post_id, r.id, $4 FROM reports r JOIN ( \
                    SELECT r2.post_author_id AS user_id FROM reports r2 JOIN staff_roles sr \
                      ON sr.user_id = r2.post_author_id AND sr.school_id = r2.school_id WHERE r2.id = $1 \
                    UNION SELECT sr.user_id FROM reports r3 JOIN staff_roles sr \
                      ON sr.school_id = r3.school_id AND sr.role = 'directie' WHERE r3.id = $1) u ON TRUE \
                  WHERE r.id = $1 AND u.user_id <> COALESCE(r.reporter_id, 0) \
-                 ON CONFLICT (user_id, item_key) DO NOTHING"
-            )
-            .bind(id)
-            .bind(Kind::Report.as_str())
-            .bind(&key)
-            .bind(at)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
-            })?;
+                 ON CONFLICT (user_id, item_key) DO NOTHING";
+            insert_for(db, sql, id, Kind::Report, &key, at).await?;
             (Kind::Report, false)
         }
         Event::ConsentRound(id) => {
-            with_db!(db, |pool| {
-                sqlx::query(
-                "INSERT INTO notifications (user_id, kind, item_key, created_at) \
+            let sql = "INSERT INTO notifications (user_id, kind, item_key, created_at) \
                  SELECT DISTINCT gs.user_id, $2, $3, $4 FROM consent_rounds cr \
                    JOIN pupils p ON p.school_id = cr.school_id \
                    JOIN placements pl ON pl.pupil_id = p.id AND pl.school_year_id = cr.school_year_id \
                    JOIN guardianships gs ON gs.pupil_id = p.id AND gs.no_access = FALSE \
                  WHERE cr.id = $1 \
-                 ON CONFLICT (user_id, item_key) DO NOTHING"
-            )
-            .bind(id)
-            .bind(Kind::Consent.as_str())
-            .bind(&key)
-            .bind(at)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
-            })?;
+                 ON CONFLICT (user_id, item_key) DO NOTHING";
+            insert_for(db, sql, id, Kind::Consent, &key, at).await?;
             (Kind::Consent, false)
+        }
+        Event::CommentRemoved(id) => {
+            let sql = "INSERT INTO notifications (user_id, kind, item_key, post_id, comment_id, created_at) \
+                 SELECT c.author_id, $2, $3, c.post_id, c.id, $4 FROM comments c \
+                 WHERE c.id = $1 AND c.removed_at IS NOT NULL \
+                 ON CONFLICT (user_id, item_key) DO NOTHING";
+            insert_for(db, sql, id, Kind::Moderation, &key, at).await?;
+            (Kind::Moderation, false)
+        }
+        Event::ReportResolved(id) => {
+            // The post is linked while it stays (a removed comment leaves its post in place).
+            let sql = "INSERT INTO notifications (user_id, kind, item_key, post_id, report_id, created_at) \
+                 SELECT r.reporter_id, $2, $3, \
+                   CASE WHEN r.kind = 'comment' OR r.resolution = 'kept' THEN r.post_id END, r.id, $4 \
+                 FROM reports r \
+                 WHERE r.id = $1 AND r.resolved_at IS NOT NULL AND r.reporter_id IS NOT NULL \
+                 ON CONFLICT (user_id, item_key) DO NOTHING";
+            insert_for(db, sql, id, Kind::Moderation, &key, at).await?;
+            (Kind::Moderation, false)
         }
     };
     dispatch(db, &key, kind, urgent).await
+}
+
+/// Writes the notifications of one item with `sql`, whose `$1` is the event's id, `$2` the kind,
+/// `$3` the item key and `$4` the time.
+async fn insert_for(
+    db: &Db,
+    sql: &'static str,
+    id: i64,
+    kind: Kind,
+    key: &str,
+    at: i64,
+) -> Result<(), AppError> {
+    with_db!(db, |pool| sqlx::query(sql)
+        .bind(id)
+        .bind(kind.as_str())
+        .bind(key)
+        .bind(at)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+    Ok(())
 }
 
 type Recipient = (i64, Option<bool>, Option<bool>, Option<String>, i64, i64);
@@ -337,6 +365,9 @@ pub type ItemRow = (
     Option<String>,
     Option<String>,
     i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
 );
 
 /// The columns of a notification with its post, comment author, group, school and the number of
@@ -348,32 +379,65 @@ pub fn item_sql(filter: &str) -> String {
            (SELECT g.name FROM post_groups pg JOIN groups g ON g.id = pg.group_id \
             WHERE pg.post_id = n.post_id ORDER BY g.kind DESC, g.name LIMIT 1), \
            (SELECT s.name FROM schools s WHERE s.id = p.school_id), \
-           (SELECT COUNT(*) FROM media m WHERE m.post_id = n.post_id AND m.status = 'ready' AND {visible}) \
+           (SELECT COUNT(*) FROM media m WHERE m.post_id = n.post_id AND m.status = 'ready' AND {visible}), \
+           c.removed_reason, r.kind, r.resolution \
          FROM notifications n \
          LEFT JOIN posts p ON p.id = n.post_id \
          LEFT JOIN users pu ON pu.id = p.author_id \
          LEFT JOIN comments c ON c.id = n.comment_id \
          LEFT JOIN users cu ON cu.id = c.author_id \
+         LEFT JOIN reports r ON r.id = n.report_id \
          WHERE n.user_id = $1 AND (n.post_id IS NULL OR n.kind = 'report' OR n.post_id IN ({readable})) \
-           AND {filter}",
+           AND (n.kind <> 'comment' OR c.removed_at IS NULL) AND {filter}",
         readable = readable_posts(),
         visible = media_visible("m"),
     )
 }
 
 pub fn to_notification(row: ItemRow) -> Option<Notification> {
-    let (id, kind, post_id, created_at, read_at, title, body, author, group, school, photos) = row;
+    let (
+        id,
+        kind,
+        post_id,
+        created_at,
+        read_at,
+        title,
+        body,
+        author,
+        group,
+        school,
+        photos,
+        reason,
+        report_kind,
+        resolution,
+    ) = row;
     let kind = Kind::parse(&kind)?;
+    let notice = if kind == Kind::Moderation {
+        Some(match (reason, resolution) {
+            (Some(reason), _) => Notice::CommentRemoved { reason },
+            (None, Some(resolution)) => Notice::Report {
+                comment: report_kind.as_deref() == Some("comment"),
+                removed: resolution == "removed",
+            },
+            (None, None) => return None,
+        })
+    } else {
+        None
+    };
     let href = match (kind, post_id) {
         (Kind::Report, _) => "/moderatie".to_string(),
         (Kind::Consent, _) => "/toestemming".to_string(),
-        (Kind::Comment, Some(p)) => format!("/bericht/{p}#reacties"),
+        (Kind::Comment | Kind::Moderation, Some(p)) => format!("/bericht/{p}#reacties"),
         (_, Some(p)) => format!("/bericht/{p}"),
         _ => "/".to_string(),
     };
+    // A moderation item speaks for itself (`Notice::text`); the post is not its subject.
     let subject = title
-        .filter(|t| !t.trim().is_empty())
-        .or_else(|| body.map(|b| crate::posts::markup::to_text(&b)))
+        .filter(|t| !t.trim().is_empty() && notice.is_none())
+        .or_else(|| {
+            body.filter(|_| notice.is_none())
+                .map(|b| crate::posts::markup::to_text(&b))
+        })
         .map(|t| excerpt(&t, 90))
         .unwrap_or_default();
     Some(Notification {
@@ -381,12 +445,14 @@ pub fn to_notification(row: ItemRow) -> Option<Notification> {
         kind,
         href,
         subject,
-        author: author.unwrap_or_default(),
+        // For a moderation item that would be the person themself.
+        author: author.filter(|_| notice.is_none()).unwrap_or_default(),
         group: group.unwrap_or_default(),
         school: school.unwrap_or_default(),
         photos,
         created_at,
         unread: read_at.is_none(),
+        notice,
     })
 }
 
@@ -493,11 +559,16 @@ pub async fn push_text(db: &Db, actor: &Actor, id: i64) -> Result<PushText, AppE
         Kind::Report => td_string!(l, notify.push_report).to_string(),
         Kind::Consent => td_string!(l, notify.push_consent).to_string(),
         Kind::Newsletter => td_string!(l, notify.push_newsletter, group = &n.group).to_string(),
+        Kind::Moderation => td_string!(l, notify.push_moderation).to_string(),
         _ => td_string!(l, notify.push_post, group = &n.group).to_string(),
+    };
+    let body = match &n.notice {
+        Some(notice) => notice.text(l),
+        None => n.subject,
     };
     Ok(PushText {
         title,
-        body: n.subject,
+        body,
         url: n.href,
     })
 }

@@ -20,7 +20,7 @@ use crate::{
 const POST_COLUMNS: &str =
     "p.id, p.school_id, p.author_id, u.name AS author_name, p.title, p.body, p.body_html, p.render_version, \
      p.urgent, p.pinned, COALESCE(p.draft_state, p.status) AS status, p.comments_open, p.created_at, p.updated_at, p.kind, p.publish_at, \
-     (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id) AS comment_count";
+     (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND c.removed_at IS NULL) AS comment_count";
 
 /// The feed of every group the actor may see: on the first page the pinned posts first, then the
 /// others newest first.

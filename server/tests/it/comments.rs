@@ -56,11 +56,13 @@ async fn call(app: &TestApp, who: &str, endpoint: &str, form: &[(&str, String)])
     (status, res.text().await.unwrap_or_default())
 }
 
+/// The words of the comments still standing (a removed one is a placeholder without words).
 fn bodies(list: &Value) -> Vec<String> {
     list["comments"]
         .as_array()
         .map(|a| {
             a.iter()
+                .filter(|c| c["removed"] != true)
                 .map(|c| c["body"].as_str().unwrap_or_default().to_string())
                 .collect()
         })
@@ -212,11 +214,29 @@ async fn authors_delete_their_comments_and_staff_remove_them_with_a_reason(app: 
         200
     );
     for who in [BAKKER, JANSEN, SANNE, DIRECTIE] {
-        assert!(
-            bodies(&list(&app, who, post_id).await.1).is_empty(),
-            "{who}"
-        );
+        let (_, comments) = list(&app, who, post_id).await;
+        assert!(bodies(&comments).is_empty(), "{who}");
+        // In its place: a placeholder without the words or the name, that nobody can act on.
+        let placeholder = &comments["comments"][0];
+        assert_eq!(placeholder["removed"], true, "{who}");
+        assert_eq!(placeholder["body"], "");
+        assert_eq!(placeholder["author_name"], "");
+        assert_eq!(placeholder["mine"], false);
+        assert_eq!(placeholder["can_remove"], false);
     }
+    let (body,): (String,) = app::with_db!(&app.db, |pool| sqlx::query_as(
+        "SELECT body FROM comments WHERE id = $1"
+    )
+    .bind(theirs)
+    .fetch_one(pool)
+    .await)
+    .unwrap();
+    assert_eq!(body, "", "the words are gone from the database too");
+    assert_eq!(
+        call(&app, SANNE, "remove_comment", &with_reason).await.0,
+        404,
+        "a placeholder cannot be removed again"
+    );
     let sanne = app.user_id(SANNE).await;
     let (actor, action, note): (i64, String, String) = app::with_db!(&app.db, |pool| sqlx::query_as(
         "SELECT actor_id, action, note FROM audit_log WHERE object_kind = 'comment' AND object_id = $1"

@@ -38,6 +38,7 @@ pub(crate) const ALL: &[&str] = &[
     "newsletter",
     "consent",
     "report",
+    "moderation",
 ];
 
 /// Lets the runner pick up what was queued and waits until no job is left.
@@ -364,6 +365,144 @@ async fn staff_hear_of_comments_on_their_posts_and_of_reports(app: TestApp) {
     assert!(!jansen.to_string().contains("\"Report\""));
 }
 
+/// Trial finding 13: the e-mail shows the post's markup as HTML in the HTML part and as clean text
+/// (no stars, one line per list item) in the text part, and links its bare addresses.
+async fn e_mails_render_markup_as_html_and_clean_text(app: TestApp) {
+    set_prefs(&app, JANSEN, "immediately", &[], ALL, &[]).await;
+    post_as(
+        &app,
+        SANNE,
+        "Groep 3",
+        "**Morgen** gaan we naar het bos.\n\nNeem mee:\n\n- kastanjes\n- eikels\n\nZie www.natuurpad.nl",
+        false,
+    )
+    .await;
+    drain(&app).await;
+    let mail = app.smtp.wait_for(JANSEN, "kastanjes").await.text;
+    let (text, html) = mail.split_at(mail.find("text/html").expect("an HTML part"));
+    assert!(text.contains("Morgen gaan we naar het bos."), "{text}");
+    assert!(
+        text.contains("\u{2022} kastanjes\r\n\u{2022} eikels")
+            || text.contains("\u{2022} kastanjes\n\u{2022} eikels"),
+        "{text}"
+    );
+    assert!(!mail.contains("**"), "{mail}");
+    assert!(!mail.contains("- kastanjes - eikels"));
+    assert!(html.contains("<strong>Morgen</strong>"), "{html}");
+    assert!(html.contains("<li>kastanjes</li>"), "{html}");
+    assert!(html.contains("href=\"https://www.natuurpad.nl\""), "{html}");
+}
+
+/// Moderation is not silent (trial finding 10): a removed comment leaves a placeholder, its author
+/// hears why, and whoever reported it hears the outcome but never the staff's note.
+async fn moderation_tells_the_commenter_why_and_the_reporter_the_outcome(app: TestApp) {
+    set_prefs(&app, JANSEN, "immediately", ALL, ALL, &[]).await;
+    set_prefs(&app, BAKKER, "immediately", ALL, ALL, &[]).await;
+    let g3 = app.group("Groep 3").await.to_string();
+    let (status, body) = call(
+        &app,
+        SANNE,
+        "create_post",
+        &[
+            ("post[body]", "Wie bakt er mee voor de kerstmarkt?".into()),
+            ("post[groups][]", g3),
+            ("post[comments]", "true".into()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let post = app.post_in("Groep 3").await;
+    let comment = app
+        .make_comment(JANSEN, post, "Lotte kan niet, die is ziek")
+        .await;
+    app.make_report(BAKKER, post, Some(comment)).await;
+    app.make_report(BAKKER, post, None).await;
+    drain(&app).await;
+    let (_, queue) = call(&app, DIRECTIE, "moderation_queue", &[]).await;
+    let open = queue["open"].as_array().unwrap().clone();
+    let report_of = |kind: &str| {
+        open.iter()
+            .find(|r| r["kind"] == kind)
+            .and_then(|r| r["id"].as_i64())
+            .unwrap()
+    };
+    let resolve = |id: i64, decision: &str| {
+        vec![
+            ("report_id", id.to_string()),
+            ("decision", decision.to_string()),
+            ("note", "Besproken in het team".to_string()),
+        ]
+    };
+    let (status, _) = call(
+        &app,
+        DIRECTIE,
+        "resolve_report",
+        &resolve(report_of("comment"), "remove"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = call(
+        &app,
+        DIRECTIE,
+        "resolve_report",
+        &resolve(report_of("post"), "keep"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    drain(&app).await;
+
+    // The placeholder stays for everyone, without the words or the name.
+    let bakker = app.session(BAKKER).await;
+    let page = app
+        .page(&format!("/bericht/{post}"), Some(&bakker))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Reactie verwijderd door de school"), "{page}");
+    assert!(!page.contains("Lotte kan niet"));
+
+    // The commenter hears why, in the app and by e-mail.
+    let jansen = app.session(JANSEN).await;
+    let page = app
+        .page("/meldingen", Some(&jansen))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("De school heeft je reactie verwijderd. Reden: Besproken in het team"),
+        "{page}"
+    );
+    let mail = app.smtp.wait_for(JANSEN, "je reactie verwijderd").await;
+    assert!(
+        mail.text.contains("Reden: Besproken in het team"),
+        "{}",
+        mail.text
+    );
+
+    // The reporter hears both outcomes, not the note.
+    let page = app
+        .page("/meldingen", Some(&bakker))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Je melding is bekeken: de reactie is verwijderd."),
+        "{page}"
+    );
+    assert!(page.contains("Je melding is bekeken: het bericht blijft staan."));
+    assert!(!page.contains("Besproken in het team"));
+    app.smtp.wait_for(BAKKER, "de reactie is verwijderd").await;
+
+    // Nobody else is told; the original comment's notification is gone with its words.
+    let (_, sanne) = call(&app, SANNE, "notifications", &[]).await;
+    assert!(!sanne.to_string().contains("Moderation"), "{sanne}");
+    let (_, devries) = call(&app, DEVRIES, "notifications", &[]).await;
+    assert!(!devries.to_string().contains("Moderation"));
+}
+
 async fn bounces_are_recorded_and_one_click_unsubscribe_works(app: TestApp) {
     set_prefs(&app, JANSEN, "immediately", ALL, ALL, &[]).await;
     set_prefs(&app, BAKKER, "immediately", ALL, ALL, &[]).await;
@@ -517,6 +656,8 @@ db_tests!(
     urgent_posts_reach_everyone_at_once_and_mutes_hold_the_rest,
     pr01_the_weekly_summary_is_one_mail_per_guardian_with_only_what_they_may_see,
     staff_hear_of_comments_on_their_posts_and_of_reports,
+    moderation_tells_the_commenter_why_and_the_reporter_the_outcome,
+    e_mails_render_markup_as_html_and_clean_text,
     bounces_are_recorded_and_one_click_unsubscribe_works,
     recipients_are_exactly_the_families_who_may_read_the_post,
 );

@@ -109,6 +109,62 @@ async fn xs01_post_text_is_sanitised_on_every_page(app: TestApp) {
     }
 }
 
+/// Trial finding 2: bare web and e-mail addresses in a post and a comment can be tapped, with the
+/// same `rel` as every link; anything but http(s) and mailto stays text (XS-01).
+async fn xs01_bare_addresses_become_safe_links_in_posts_and_comments(app: TestApp) {
+    let sanne = app.session("juf.sanne@regenboog.example").await;
+    let g3 = app.group("Groep 3").await;
+    let body = "Info op www.schoolfruit.nl (zie https://kring.example/agenda). Mail juf@regenboog.example! \
+                Niet: javascript:alert(1) of http://a\"onmouseover=alert(1)";
+    let res = app
+        .call(
+            "create_post",
+            Some(&sanne),
+            &[
+                ("post[body]", body.into()),
+                ("post[groups][]", g3.to_string()),
+                ("post[comments]", "true".into()),
+            ],
+        )
+        .await;
+    let id: i64 = res.json().await.unwrap();
+    app.make_comment(
+        "ouder.bakker@example.nl",
+        id,
+        "Kijk ook op www.bibliotheek.nl.",
+    )
+    .await;
+    let jansen = app.session("ouder.jansen@example.nl").await;
+    let html = app
+        .page(&format!("/bericht/{id}"), Some(&jansen))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let page = strip_scripts(&html[html.find("<body").unwrap()..]);
+    for href in [
+        "https://www.schoolfruit.nl",
+        "https://kring.example/agenda",
+        "mailto:juf@regenboog.example",
+        "https://www.bibliotheek.nl",
+    ] {
+        let link = format!("<a href=\"{href}\"");
+        let at = page.find(&link).unwrap_or_else(|| panic!("{href}: {page}"));
+        let tag = &page[at..at + page[at..].find('>').unwrap()];
+        assert!(
+            tag.contains("rel=\"noopener noreferrer nofollow\""),
+            "{tag}"
+        );
+    }
+    assert!(!page.contains("href=\"javascript:"));
+    // The quote ends the address: the rest is text after the link, never an attribute.
+    assert!(
+        page.contains("http://a</a>\"onmouseover=alert(1)"),
+        "{page}"
+    );
+    assert!(!page.contains(" onmouseover="));
+}
+
 fn strip_scripts(html: &str) -> String {
     let mut out = String::new();
     let mut rest = html;
@@ -337,6 +393,7 @@ db_tests!(
     a_teachers_post_reaches_the_group_and_nobody_else,
     the_school_group_reaches_every_family_of_the_school,
     xs01_post_text_is_sanitised_on_every_page,
+    xs01_bare_addresses_become_safe_links_in_posts_and_comments,
     authors_edit_and_delete_and_staff_pin,
     the_feed_pages_newest_first,
     posting_works_as_a_plain_html_form,

@@ -95,6 +95,14 @@ fn Comment(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = comment.id;
+    if comment.removed {
+        return view! {
+            <li class="comment removed" id=format!("reactie-{id}")>
+                <p class="comment-body muted">{t!(i18n, comments.removed_placeholder)}</p>
+            </li>
+        }
+        .into_any();
+    }
     let label = t_string!(i18n, comments.actions, name = comment.author_name.clone()).to_string();
     let actions = if comment.mine {
         view! {
@@ -140,4 +148,5 @@ fn Comment(
             <div class="comment-actions" role="group" aria-label=label>{actions}</div>
         </li>
     }
+    .into_any()
 }

@@ -41,7 +41,11 @@ pub fn NotificationsPage() -> impl IntoView {
                         let mut meta = vec![kind_name(i18n, n.kind)];
                         meta.extend([n.group.clone(), n.author.clone()].into_iter().filter(|s| !s.is_empty()));
                         meta.push(ago(i18n, now, n.created_at));
-                        let subject = if n.subject.is_empty() { kind_name(i18n, n.kind) } else { n.subject.clone() };
+                        let subject = match &n.notice {
+                            Some(notice) => notice.text(i18n.get_locale_untracked()),
+                            None if n.subject.is_empty() => kind_name(i18n, n.kind),
+                            None => n.subject.clone(),
+                        };
                         view! {
                             <li class=class>
                                 <a href=n.href>

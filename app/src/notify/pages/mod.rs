@@ -19,6 +19,7 @@ pub fn kind_name(i18n: leptos_i18n::I18nContext<Locale>, kind: Kind) -> String {
         Kind::Newsletter => t_string!(i18n, notify.kind_newsletter),
         Kind::Consent => t_string!(i18n, notify.kind_consent),
         Kind::Report => t_string!(i18n, notify.kind_report),
+        Kind::Moderation => t_string!(i18n, notify.kind_moderation),
     }
     .to_string()
 }
