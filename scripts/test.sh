@@ -14,6 +14,13 @@ if [ "${CI:-}" = true ]; then export CARGO_INCREMENTAL=0; fi
 step "tools"
 scripts/install-tools.sh --test
 
+step "every documented way to run Kring serves compressed build files (trial finding 16)"
+grep -q -- "--release --precompress" scripts/build-release.sh
+for script in scripts/demo.sh scripts/bench-web.sh; do
+  grep -q "scripts/build-release.sh" "$script" || { echo "$script does not build with scripts/build-release.sh" >&2; exit 1; }
+  ! grep -q "cargo leptos build" "$script" || { echo "$script builds on its own" >&2; exit 1; }
+done
+
 step "formatting"
 cargo fmt --all --check
 

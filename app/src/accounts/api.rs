@@ -7,9 +7,9 @@ use crate::error::AppError;
 use crate::server::{auth, ctx};
 
 /// Sets the cookie for a session that login, reset or invitation just started, sends the browser
-/// home (the foundation's admin to the administration), and answers the account's language.
+/// home, and answers the account's language.
 #[cfg(feature = "ssr")]
-async fn signed_in(
+fn signed_in(
     state: &crate::server::state::AppState,
     (actor, token): (auth::Actor, String),
 ) -> Result<String, AppError> {
@@ -23,7 +23,7 @@ async fn signed_in(
         "i18n_pref_locale={}; Path=/; Max-Age=31536000; SameSite=Lax",
         actor.locale
     ));
-    leptos_axum::redirect(super::server::home_path(&state.db, &actor).await?);
+    leptos_axum::redirect("/");
     Ok(actor.locale)
 }
 
@@ -76,7 +76,6 @@ pub async fn login(email: String, password: String) -> Result<String, AppError> 
                 &state,
                 super::server::login(&state, ip, &email, password).await?,
             )
-            .await
         }
         .await,
     )
@@ -153,7 +152,6 @@ pub async fn reset_password(
                 &state,
                 super::server::reset_password(&state, ip, &token, password).await?,
             )
-            .await
         }
         .await,
     )
@@ -187,7 +185,6 @@ pub async fn accept_invitation(
                 super::server::accept_invitation(&state, ip, &token, password, &password_confirm)
                     .await?,
             )
-            .await
         }
         .await,
     )

@@ -21,11 +21,11 @@ use crate::{
 pub const INVITE_SECS: i64 = 14 * 24 * 3600;
 pub const RESET_SECS: i64 = 3600;
 
-/// Where a person lands after signing in: the foundation's admin, who reads no posts, on the
-/// administration; everyone else (also an admin who is a parent or on a school's staff) on the feed.
-pub async fn home_path(db: &Db, actor: &Actor) -> Result<&'static str, AppError> {
+/// The foundation's admin who is neither a parent nor on a school's staff: they read no posts, so
+/// their home page is the administration.
+pub async fn admin_only(db: &Db, actor: &Actor) -> Result<bool, AppError> {
     if !actor.is_admin || !actor.roles.is_empty() {
-        return Ok("/");
+        return Ok(false);
     }
     let (children,): (i64,) = with_db!(db, |pool| sqlx::query_as(
         "SELECT COUNT(*) FROM guardianships WHERE user_id = $1 AND no_access = FALSE"
@@ -33,7 +33,7 @@ pub async fn home_path(db: &Db, actor: &Actor) -> Result<&'static str, AppError>
     .bind(actor.user_id)
     .fetch_one(pool)
     .await)?;
-    Ok(if children == 0 { "/beheer" } else { "/" })
+    Ok(children == 0)
 }
 
 #[derive(sqlx::FromRow)]

@@ -100,6 +100,8 @@ pub struct FeedPage {
     pub now: i64,
     pub group: Option<GroupRef>,
     pub can_post: bool,
+    /// The foundation's admin, who reads no posts: the home page shows the administration instead.
+    pub admin_only: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -122,6 +122,10 @@ async fn page(
     };
     let mut all: Vec<&mut PostView> = posts.iter_mut().chain(pinned.iter_mut()).collect();
     decorate(db, actor, &mut all).await?;
+    let admin_only = group.is_none()
+        && posts.is_empty()
+        && pinned.is_empty()
+        && crate::accounts::server::admin_only(db, actor).await?;
     Ok(FeedPage {
         posts,
         pinned,
@@ -129,6 +133,7 @@ async fn page(
         now: now(),
         group,
         can_post,
+        admin_only,
     })
 }
 

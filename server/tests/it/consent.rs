@@ -402,7 +402,27 @@ async fn the_round_is_mailed_and_the_reminder_skips_who_answered(app: TestApp) {
 /// The trial's lost answers: one save stores every child's answers; a child of another family in the
 /// same form stores nothing at all.
 async fn one_save_stores_the_answers_for_every_child(app: TestApp) {
+    // Before the round opens there is nothing to answer: no save button, a plain sentence instead.
+    let jansen = app.session(JANSEN).await;
+    let page = app
+        .page("/toestemming", Some(&jansen))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Deze school heeft nog geen toestemmingsvragen"),
+        "{page}"
+    );
+    assert!(!page.contains("Alle antwoorden opslaan"));
     let photos = open_round(&app, false, "").await;
+    let page = app
+        .page("/toestemming", Some(&jansen))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Alle antwoorden opslaan"));
     let (mila, finn, lotte) = (
         app.pupil("Mila").await,
         app.pupil("Finn").await,

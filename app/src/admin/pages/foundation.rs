@@ -1,10 +1,11 @@
 //! What the foundation's admin sees where others see posts and groups: admins manage schools and
-//! people but never read posts, so the feed and the groups point them to the administration.
+//! people but never read posts, so the groups page points them to the administration (the home page
+//! shows it to them instead of the feed).
 use leptos::prelude::*;
 
 use crate::{accounts::api::load_me, i18n::*};
 
-/// Shown instead of an empty feed or group list to an admin without children or a school role;
+/// Shown instead of an empty group list to an admin without children or a school role;
 /// with `fallback`, anyone else gets the groups page's "no groups yet".
 #[component]
 pub fn AdminInstead(#[prop(optional)] fallback: bool) -> impl IntoView {

@@ -40,6 +40,8 @@ pub fn MyConsentPage() -> impl IntoView {
                             .unwrap_or_default(),
                     };
                     let report = saved_report(i18n, &saved, &mine.children);
+                    // Without an open round there is nothing to answer, so nothing to save.
+                    let answerable = mine.children.iter().any(|c| !c.questions.is_empty());
                     let children = mine
                         .children
                         .into_iter()
@@ -55,10 +57,12 @@ pub fn MyConsentPage() -> impl IntoView {
                         <FormError result=save.value()/>
                         <ActionForm action=save>
                             {children}
-                            <div class="card sticky-save">
-                                <button type="submit" class="primary">{t!(i18n, consent.save_all)}</button>
-                                <p class="hint">{t!(i18n, consent.save_all_hint)}</p>
-                            </div>
+                            {answerable.then(|| view! {
+                                <div class="card sticky-save">
+                                    <button type="submit" class="primary">{t!(i18n, consent.save_all)}</button>
+                                    <p class="hint">{t!(i18n, consent.save_all_hint)}</p>
+                                </div>
+                            })}
                         </ActionForm>
                         <section class="card">
                             <details>
@@ -137,6 +141,7 @@ fn ChildQuestions(child: ChildQuestions) -> impl IntoView {
         .to_string(),
         None => child.school_name.clone(),
     };
+    let no_round = child.questions.is_empty();
     let questions = child
         .questions
         .into_iter()
@@ -153,6 +158,7 @@ fn ChildQuestions(child: ChildQuestions) -> impl IntoView {
                 };
                 view! { <p class="notice">{text}</p> }
             })}
+            {no_round.then(|| view! { <p>{t!(i18n, consent.no_round)}</p> })}
             {questions}
         </section>
     }

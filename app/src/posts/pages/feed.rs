@@ -4,33 +4,38 @@ use crate::ui::title::PageTitle;
 use leptos_router::hooks::use_query_map;
 
 use super::{card::PostCard, seen::SeenReporter};
-use crate::admin::pages::foundation::AdminInstead;
+use crate::admin::pages::home::AdminHome;
 use crate::{
     i18n::*,
     posts::{api::feed, model::FeedPage as Page},
     ui::feedback::{page_error, Loading},
 };
 
-/// Every post of every group the reader may see, newest first.
+/// Every post of every group the reader may see, newest first. The foundation's admin, who reads
+/// no posts, finds the administration here instead of an empty feed.
 #[component]
 pub fn FeedPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let page = Resource::new(move || query.read().get("tot"), feed);
+    let head = move || {
+        view! {
+            <PageTitle text=t_string!(i18n, feed.title).to_string()/>
+            <div class="page-head">
+                <h1>{t!(i18n, feed.title)}</h1>
+            </div>
+        }
+    };
     let body = move || {
         Suspend::new(async move {
             match page.await {
-                Ok(p) => view! { <PostList page=p more_href="/".to_string()/> }.into_any(),
-                Err(e) => page_error(e),
+                Ok(p) if p.admin_only => view! { <AdminHome/> }.into_any(),
+                Ok(p) => view! { {head()} <PostList page=p more_href="/".to_string()/> }.into_any(),
+                Err(e) => view! { {head()} {page_error(e)} }.into_any(),
             }
         })
     };
     view! {
-        <PageTitle text=t_string!(i18n, feed.title).to_string()/>
-        <div class="page-head">
-            <h1>{t!(i18n, feed.title)}</h1>
-        </div>
-        <AdminInstead/>
         <Suspense fallback=Loading>{body}</Suspense>
         <SeenReporter/>
     }

@@ -1,0 +1,14 @@
+import { chromium } from "@playwright/test";
+const [,, email, path, out, width, height] = process.argv;
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+const ctx = await browser.newContext({ viewport: { width: Number(width), height: Number(height) }, locale: "nl-NL" });
+const page = await ctx.newPage();
+await page.goto("http://127.0.0.1:3210/inloggen");
+await page.getByLabel("E-mailadres").fill(email);
+await page.getByLabel("Wachtwoord").fill("kring-demo");
+await page.getByRole("button", { name: "Inloggen" }).click();
+await page.waitForURL((u) => !u.pathname.includes("inloggen"));
+await page.goto("http://127.0.0.1:3210" + path);
+await page.waitForTimeout(500);
+await page.screenshot({ path: out, fullPage: false });
+await browser.close();
