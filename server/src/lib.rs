@@ -5,6 +5,7 @@ pub mod memory;
 pub mod router;
 pub mod seed;
 pub mod seed_load;
+pub mod seed_showcase;
 pub mod summary;
 
 use std::sync::Arc;

@@ -1,9 +1,11 @@
-//! `kring`: serve, migrate, seed-demo, seed-load, create-admin.
+//! `kring`: serve, migrate, seed-demo [--showcase], seed-load, create-admin.
 use std::process::ExitCode;
 
 use app::server::{clock::now, db::Db, jobs, mail::Mailer, worker};
 use clap::{Parser, Subcommand};
-use server::{app_state, config::Config, seed, seed_load, serve, spawn_worker, summary};
+use server::{
+    app_state, config::Config, seed, seed_load, seed_showcase, serve, spawn_worker, summary,
+};
 
 #[derive(Parser)]
 #[command(
@@ -23,7 +25,12 @@ enum Command {
     /// Apply database migrations and stop.
     Migrate,
     /// Create the demo schools and accounts (idempotent) and print one line per account.
-    SeedDemo,
+    SeedDemo {
+        /// Also add what a school has after a month of use: photo posts with children tagged, a
+        /// parent's comment, a sent newsletter and an open consent round (idempotent too).
+        #[arg(long)]
+        showcase: bool,
+    },
     /// Create a large foundation for load benchmarks (idempotent): schools of 30 class groups with 20
     /// pupils each, and posts spread over the groups. Prints the guardian whose feed to measure.
     SeedLoad {
@@ -102,10 +109,13 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             println!("migrations applied ({})", db.backend());
             Ok(())
         }
-        Command::SeedDemo => {
+        Command::SeedDemo { showcase } => {
             let accounts = seed::seed_demo(&db, &config.demo_password)
                 .await
                 .map_err(|e| e.to_string())?;
+            if showcase {
+                seed_showcase::seed_showcase(&app_state(&config, db)?).await?;
+            }
             for a in accounts {
                 println!("{} {} {}", a.role, a.email, a.group);
             }

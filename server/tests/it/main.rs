@@ -25,3 +25,4 @@ mod platform;
 mod posts;
 mod push;
 mod s3;
+mod showcase;
