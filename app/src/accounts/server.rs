@@ -261,16 +261,25 @@ pub async fn invite(
     .fetch_one(pool)
     .await
     })?;
-    let key = format!("invite:{invitation_id}");
+    mail_invitation(state, invitation_id, &format!("invite:{invitation_id}")).await?;
+    Ok(InviteOutcome::Invited)
+}
+
+/// Queues the invitation's mail under `key` (one key per sending, NT-01) and wakes the runner.
+pub async fn mail_invitation(
+    state: &AppState,
+    invitation_id: i64,
+    key: &str,
+) -> Result<(), AppError> {
     jobs::enqueue(
-        db,
+        &state.db,
         "mail.invitation",
         &InvitationJob { invitation_id },
-        &key,
+        key,
     )
     .await?;
     state.wake_jobs();
-    Ok(InviteOutcome::Invited)
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]

@@ -274,7 +274,7 @@ pub async fn rename_school(school_id: i64, name: String) -> Result<(), AppError>
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            super::search::rename_school(&state.db, &actor, school_id, &name).await?;
+            super::server::rename_school(&state.db, &actor, school_id, &name).await?;
             leptos_axum::redirect(&format!("/beheer/school/{school_id}"));
             Ok(())
         }

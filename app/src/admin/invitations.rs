@@ -7,9 +7,9 @@ use super::{
     server::{access, manage, Access},
 };
 use crate::{
-    accounts::server::{InvitationJob, INVITE_SECS},
+    accounts::server::{mail_invitation, INVITE_SECS},
     error::AppError,
-    server::{auth::Actor, clock::now, db::Db, jobs, state::AppState},
+    server::{auth::Actor, clock::now, db::Db, state::AppState},
     with_db,
 };
 
@@ -90,15 +90,7 @@ pub async fn resend(state: &AppState, actor: &Actor, invitation_id: i64) -> Resu
     .map(|r| r.rows_affected()))?;
     // A key of its own per sending (NT-01): the first mail's key is done already.
     let key = format!("invite:{invitation_id}:resent:{at}");
-    jobs::enqueue(
-        db,
-        "mail.invitation",
-        &InvitationJob { invitation_id },
-        &key,
-    )
-    .await?;
-    state.wake_jobs();
-    Ok(())
+    mail_invitation(state, invitation_id, &key).await
 }
 
 /// Takes the invitation back: its link stops working at once.

@@ -82,6 +82,34 @@ pub async fn create_school(db: &Db, actor: &Actor, name: &str) -> Result<i64, Ap
     Ok(id)
 }
 
+/// Gives a school a new name (the admin, or the school's directie).
+pub async fn rename_school(
+    db: &Db,
+    actor: &Actor,
+    school_id: i64,
+    name: &str,
+) -> Result<(), AppError> {
+    manage(actor, school_id)?;
+    let name = parse_label(name, "name")?;
+    let renamed = with_db!(db, |pool| sqlx::query(
+        "UPDATE schools SET name = $2 WHERE id = $1"
+    )
+    .bind(school_id)
+    .bind(&name)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => AppError::validation("name", "school_exists"),
+        other => other,
+    })?;
+    // Only the admin gets this far for a school that does not exist.
+    if renamed == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
 /// The school year that contains today, created on first use.
 pub async fn current_year(db: &Db, school_id: i64) -> Result<YearView, AppError> {
     let (name, starts, ends) = current_school_year();

@@ -728,10 +728,9 @@ async fn the_compose_form_reports_a_refused_file(app: TestApp) {
 /// A two-second clip as a phone makes it: QuickTime, H.264 and AAC, held upright (rotation 90), with
 /// a title, a comment and a GPS position as canaries.
 pub(crate) fn phone_video() -> Vec<u8> {
-    let dir = std::env::temp_dir().join(format!("kring-video-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let out =
-        dir.join(format!("clip-{:?}.mov", std::thread::current().id()).replace(['(', ')'], ""));
+    // A name of its own per clip, straight in the temp folder: a shared folder that the last clip
+    // removed could vanish under another test that was just about to write into it.
+    let out = std::env::temp_dir().join(format!("kring-clip-{}.mov", common::unique()));
     let ffmpeg = |args: &[&str]| {
         let status = std::process::Command::new("ffmpeg")
             .args(["-nostdin", "-loglevel", "error", "-y"])
@@ -780,7 +779,6 @@ pub(crate) fn phone_video() -> Vec<u8> {
     let _ = std::fs::remove_file(&plain);
     let bytes = std::fs::read(&out).expect("video");
     let _ = std::fs::remove_file(&out);
-    let _ = std::fs::remove_dir(&dir); // the last clip of this process empties it
     assert!(
         contains(&bytes, b"CANARY-TITLE") && contains(&bytes, b"+52.3676"),
         "the canaries are in the original"

@@ -6,7 +6,7 @@ use std::{
     time::Duration,
 };
 
-use app::server::{auth, db::Db};
+use app::server::db::Db;
 
 use super::{database, unique, Backend, PASSWORD};
 
@@ -89,21 +89,7 @@ impl Kring {
 
     /// A session for `email`, minted in the database the server uses.
     pub async fn session(&self, email: &str) -> String {
-        let (id,): (i64,) = app::with_db!(&self.db, |pool| sqlx::query_as(
-            "SELECT id FROM users WHERE email = $1"
-        )
-        .bind(email)
-        .fetch_one(pool)
-        .await)
-        .expect("user");
-        let actor = auth::load_actor(&self.db, id)
-            .await
-            .expect("actor")
-            .expect("active");
-        let token = auth::start_session(&self.db, &actor)
-            .await
-            .expect("session");
-        format!("{}={token}", auth::SESSION_COOKIE)
+        super::mint_session(&self.db, email).await
     }
 }
 

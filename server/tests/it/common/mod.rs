@@ -187,6 +187,27 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+pub async fn user_id(db: &Db, email: &str) -> i64 {
+    let (id,): (i64,) = app::with_db!(db, |pool| sqlx::query_as(
+        "SELECT id FROM users WHERE email = $1"
+    )
+    .bind(email)
+    .fetch_one(pool)
+    .await)
+    .expect("user");
+    id
+}
+
+/// A session for `email` in `db`, minted directly (no password hashing), as a Cookie header value.
+pub async fn mint_session(db: &Db, email: &str) -> String {
+    let actor = auth::load_actor(db, user_id(db, email).await)
+        .await
+        .expect("actor")
+        .expect("active user");
+    let token = auth::start_session(db, &actor).await.expect("session");
+    format!("{}={token}", auth::SESSION_COOKIE)
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         // A hung request fails its test instead of stalling the suite.
@@ -214,27 +235,12 @@ impl TestApp {
     }
 
     pub async fn user_id(&self, email: &str) -> i64 {
-        let (id,): (i64,) = app::with_db!(&self.db, |pool| sqlx::query_as(
-            "SELECT id FROM users WHERE email = $1"
-        )
-        .bind(email)
-        .fetch_one(pool)
-        .await)
-        .expect("user");
-        id
+        user_id(&self.db, email).await
     }
 
     /// A fresh session for `email`, minted directly (no password hashing), as a Cookie header value.
     pub async fn session(&self, email: &str) -> String {
-        let id = self.user_id(email).await;
-        let actor = auth::load_actor(&self.db, id)
-            .await
-            .expect("actor")
-            .expect("active user");
-        let token = auth::start_session(&self.db, &actor)
-            .await
-            .expect("session");
-        format!("{}={token}", auth::SESSION_COOKIE)
+        mint_session(&self.db, email).await
     }
 
     /// Calls a server function as a script would (JSON answer), with an optional session cookie.
