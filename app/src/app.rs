@@ -31,7 +31,7 @@ use crate::{
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::server::headers::set_page_csp();
+    crate::platform::headers::set_page_csp();
     view! {
         <!DOCTYPE html>
         <html>
@@ -123,7 +123,7 @@ fn page_title(text: String) -> String {
         format!("{text} · Kring")
     };
     #[cfg(feature = "ssr")]
-    let title = crate::server::mail::escape_html(&title);
+    let title = crate::platform::mail::escape_html(&title);
     title
 }
 

@@ -24,9 +24,9 @@ pub mod moderation;
 pub mod names;
 pub mod newsletters;
 pub mod notify;
-pub mod posts;
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod platform;
+pub mod posts;
 pub mod ui;
 
 pub use app::{shell, App};

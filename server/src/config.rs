@@ -4,7 +4,7 @@ use std::{net::IpAddr, net::SocketAddr, path::PathBuf};
 
 use app::{
     media::model::{MediaLimits, MB},
-    server::{
+    platform::{
         state::{ConnectionLimits, Settings, SmtpSettings},
         storage::StorageConfig,
     },
@@ -43,6 +43,11 @@ fn bad(var: &'static str, problem: impl Into<String>) -> ConfigError {
 }
 
 impl Config {
+    /// The system clock in the foundation's time zone (`KRING_TIMEZONE`).
+    pub fn clock(&self) -> app::platform::clock::Clock {
+        app::platform::clock::Clock::system(self.settings.digest.tz)
+    }
+
     pub fn from_env() -> Result<Config, ConfigError> {
         Config::from_vars(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
     }
@@ -226,7 +231,7 @@ impl Config {
                 job_runners: number("KRING_JOB_RUNNERS", 4, 64)? as usize,
                 job_lease_secs: number(
                     "KRING_JOB_LEASE_SECS",
-                    app::server::jobs::LEASE_SECS,
+                    app::platform::jobs::LEASE_SECS,
                     86_400,
                 )?,
                 media_runners: number("KRING_MEDIA_RUNNERS", 2, 16)? as usize,

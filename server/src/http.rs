@@ -4,7 +4,7 @@
 //! thousands of half-open connections cannot hold the server.
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
-use app::server::state::ConnectionLimits;
+use app::platform::state::ConnectionLimits;
 use axum::{extract::ConnectInfo, Router};
 use hyper::body::Incoming;
 use hyper_util::{

@@ -1,7 +1,7 @@
 //! `kring`: serve, migrate, seed-demo [--showcase], seed-load, create-admin.
 use std::process::ExitCode;
 
-use app::server::{clock::now, db::Db, jobs, mail::Mailer, worker};
+use app::platform::{db::Db, jobs, mail::Mailer, worker};
 use clap::{Parser, Subcommand};
 use server::{
     app_state, config::Config, seed, seed_load, seed_showcase, serve, spawn_worker, summary,
@@ -92,7 +92,7 @@ async fn open(config: &Config) -> Result<Db, String> {
         std::fs::create_dir_all(&config.settings.data_dir)
             .map_err(|e| format!("cannot create KRING_DATA_DIR: {e}"))?;
     }
-    let db = Db::connect(&config.database_url)
+    let db = Db::connect(&config.database_url, config.clock())
         .await
         .map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
@@ -171,7 +171,7 @@ async fn create_admin(config: &Config, db: Db, email: &str, name: &str) -> Resul
     )
     .bind(email.as_str())
     .bind(&name)
-    .bind(now())
+    .bind(db.clock().now())
     .fetch_one(pool)
     .await)
     .map_err(|e| e.to_string())?;
@@ -180,7 +180,7 @@ async fn create_admin(config: &Config, db: Db, email: &str, name: &str) -> Resul
         &db,
         "mail.password_reset",
         &payload,
-        &format!("admin:{user_id}:{}", now()),
+        &format!("admin:{user_id}:{}", db.clock().now()),
     )
     .await
     .map_err(|e| e.to_string())?;

@@ -3,8 +3,8 @@
 use std::{sync::OnceLock, time::Instant};
 
 use app::{
-    album::zip as album_zip, media::routes as media, server::headers::csp, server::state::AppState,
-    shell, App,
+    album::zip as album_zip, media::routes as media, platform::headers::csp,
+    platform::state::AppState, shell, App,
 };
 use axum::{
     body::Body,
@@ -34,7 +34,7 @@ pub fn build(state: AppState) -> Router {
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            provide_context(app::server::ctx::RequestActor::default());
+            provide_context(app::platform::ctx::RequestActor::default());
         }
     };
     let app_shell = {
@@ -51,7 +51,7 @@ pub fn build(state: AppState) -> Router {
             post(media::upload).layer(DefaultBodyLimit::max(upload_cap as usize)),
         )
         .route("/media/{uid}/{variant}", get(media::serve))
-        .route("/sw.js", get(app::server::pwa::service_worker))
+        .route("/sw.js", get(app::platform::pwa::service_worker))
         .route("/album/{pupil}/{file}", get(album_zip::download))
         .route("/afmelden", post(app::notify::routes::unsubscribe))
         .route("/bijlage/{uid}", get(app::newsletters::routes::serve))
@@ -175,7 +175,7 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
         }
     }
     let mut response = next.run(request).await;
-    if let Some(rule) = app::server::pwa::static_cache_control(&path) {
+    if let Some(rule) = app::platform::pwa::static_cache_control(&path) {
         if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
             response
                 .headers_mut()

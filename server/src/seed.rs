@@ -3,7 +3,7 @@
 //! Running it again changes nothing.
 use app::{
     error::AppError,
-    server::{clock::now, db::Db, secrets},
+    platform::{db::Db, secrets},
     with_db, with_tx,
 };
 
@@ -131,8 +131,8 @@ pub async fn seed_demo(db: &Db, password: &str) -> Result<Vec<DemoAccount>, AppE
 
 async fn create(db: &Db, password: &str) -> Result<(), AppError> {
     let hash = secrets::hash_password(password.to_string()).await?;
-    let at = now();
-    let (year, starts, ends) = app::server::clock::current_school_year();
+    let at = db.clock().now();
+    let (year, starts, ends) = db.clock().current_school_year();
     with_tx!(db, |tx| {
         let mut school_ids = Vec::new();
         // (school index, group name, id)

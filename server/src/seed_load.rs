@@ -5,7 +5,7 @@
 //! a child tagged. Running it again changes nothing.
 use app::{
     error::AppError,
-    server::{clock::now, db::Db, secrets},
+    platform::{db::Db, secrets},
     with_db, with_tx,
 };
 
@@ -32,7 +32,7 @@ pub async fn seed_load(db: &Db, password: &str, size: LoadSize) -> Result<LoadSi
         notify_last_week(db).await?;
         // A bulk load outruns PostgreSQL's autovacuum: without fresh statistics the planner takes
         // the tables for empty, and the first summaries read every notification (19 ms a mail).
-        if let Db::Postgres(pool) = db {
+        if let app::platform::db::Pool::Postgres(pool) = &db.pool {
             sqlx::query("ANALYZE").execute(pool).await?;
         }
     }
@@ -57,7 +57,7 @@ async fn notify_last_week(db: &Db) -> Result<(), AppError> {
     let posts: Vec<(i64,)> = with_db!(db, |pool| sqlx::query_as(
         "SELECT id FROM posts WHERE created_at >= $1 ORDER BY id"
     )
-    .bind(now() - 7 * 86400)
+    .bind(db.clock().now() - 7 * 86400)
     .fetch_all(pool)
     .await)?;
     for (id,) in posts {
@@ -76,8 +76,8 @@ const BODIES: &[&str] = &[
 
 async fn create(db: &Db, password: &str, size: &LoadSize) -> Result<(), AppError> {
     let hash = secrets::hash_password(password.to_string()).await?;
-    let at = now();
-    let (year, starts, ends) = app::server::clock::current_school_year();
+    let at = db.clock().now();
+    let (year, starts, ends) = db.clock().current_school_year();
     let schools = size.groups.div_ceil(GROUPS_PER_SCHOOL).max(1);
     with_tx!(db, |tx| {
         // Per school: (school id, school group id, teacher id); all class groups with their school index.

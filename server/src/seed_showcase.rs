@@ -16,17 +16,16 @@ use app::{
     comments::{self, model::CommentText},
     consent,
     newsletters::{self, model::DraftForm},
-    posts::{
-        self,
-        model::{NewPost, PostForm},
-    },
-    server::{
+    platform::{
         auth::{self, Actor},
-        clock::{now, school_year_of},
         db::Db,
         mail::Mailer,
         state::AppState,
         worker,
+    },
+    posts::{
+        self,
+        model::{NewPost, PostForm},
     },
     with_db,
 };
@@ -226,11 +225,11 @@ const BACKDATE_COMMENT: &str = "UPDATE comments SET created_at = $2 WHERE id = $
 /// one minute. The domain stamps everything "now" on purpose (no function takes a moment), hence
 /// plain SQL. Never into last school year: the photos would then fall in last year's album.
 async fn backdate(db: &Db, sql: &str, id: i64, hours_ago: i64) -> Result<()> {
-    let at = now() - hours_ago * 3600;
-    let at = if school_year_of(at) == school_year_of(now()) {
+    let at = db.clock().now() - hours_ago * 3600;
+    let at = if db.clock().school_year_of(at) == db.clock().school_year_of(db.clock().now()) {
         at
     } else {
-        now()
+        db.clock().now()
     };
     with_db!(db, |pool| sqlx::query(sql)
         .bind(id)

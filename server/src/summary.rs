@@ -8,7 +8,7 @@ use app::{
         digest::{self, RunJob},
         model::Frequency,
     },
-    server::{clock::now, db::Db, mail::Mailer, worker},
+    platform::{db::Db, mail::Mailer, worker},
     with_db,
 };
 
@@ -26,7 +26,7 @@ pub async fn send(
     };
     // Sent by hand, a summary covers everything up to now, this second included (the period is
     // [from, to)): what was posted a moment ago, in the same second, must not wait a week.
-    let to = now() + 1;
+    let to = db.clock().now() + 1;
     let days = if frequency == Frequency::Weekly { 7 } else { 1 };
     let run = RunJob {
         frequency,

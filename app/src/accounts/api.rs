@@ -4,13 +4,13 @@ use leptos::prelude::*;
 use super::model::{CurrentUser, InvitationInfo};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::{auth, ctx};
+use crate::platform::{auth, ctx};
 
 /// Sets the cookie for a session that login, reset or invitation just started, sends the browser
 /// home, and answers the account's language.
 #[cfg(feature = "ssr")]
 fn signed_in(
-    state: &crate::server::state::AppState,
+    state: &crate::platform::state::AppState,
     (actor, token): (auth::Actor, String),
 ) -> Result<String, AppError> {
     ctx::set_cookie(&auth::session_cookie(

@@ -8,9 +8,8 @@ pub use super::model::InviteOutcome;
 use super::model::{parse_name, Email, InvitationInfo, NewPassword};
 use crate::{
     error::AppError,
-    server::{
+    platform::{
         auth::{self, Actor},
-        clock::now,
         db::Db,
         jobs, secrets,
         state::AppState,
@@ -97,7 +96,7 @@ pub async fn request_reset(state: &AppState, ip: IpAddr, email: &str) -> Result<
     .await)?;
     if let Some((user_id,)) = user {
         // One reset mail per account per minute at most.
-        let key = format!("reset:{user_id}:{}", now() / 60);
+        let key = format!("reset:{user_id}:{}", state.db.clock().now() / 60);
         jobs::enqueue(
             &state.db,
             "mail.password_reset",
@@ -119,7 +118,7 @@ pub async fn reset_password(
 ) -> Result<(Actor, String), AppError> {
     state.throttle.check_ip(ip)?;
     let hash = secrets::hash_password(password.into_inner()).await?;
-    let at = now();
+    let at = state.db.clock().now();
     let user_id: i64 = with_tx!(&state.db, |tx| {
         let row: Option<(i64, bool)> = sqlx::query_as(
             "SELECT r.user_id, u.active FROM password_resets r JOIN users u ON u.id = r.user_id \
@@ -241,7 +240,7 @@ pub async fn invite(
         Grant::Guardian { pupil_id } => ("guardian", None, Some(*pupil_id)),
         Grant::Staff { role } => ("staff", Some(role.clone()), None),
     };
-    let at = now();
+    let at = db.clock().now();
     // The real token is made when the mail is sent; until then the row holds an unusable hash.
     let (invitation_id,): (i64,) = with_db!(db, |pool| {
         sqlx::query_as(
@@ -312,7 +311,7 @@ async fn open_invitation(db: &Db, token: &str) -> Result<InvitationRow, AppError
          WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2"
     )
     .bind(secrets::hash_token(token))
-    .bind(now())
+    .bind(db.clock().now())
     .fetch_optional(pool)
     .await)?
     .ok_or(AppError::NotFound)
@@ -416,7 +415,7 @@ pub async fn accept_invitation(
         }
     };
     let grant = inv.grant()?;
-    let at = now();
+    let at = db.clock().now();
     let user_id = with_tx!(db, |tx| {
         let used =
             sqlx::query("UPDATE invitations SET used_at = $2 WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL")

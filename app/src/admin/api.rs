@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use super::model::{InvitationCount, PersonRow, PupilDetail, SchoolDetail, SchoolSummary};
 #[cfg(feature = "ssr")]
-use crate::server::ctx;
+use crate::platform::ctx;
 use crate::{accounts::model::InviteOutcome, error::AppError};
 
 #[server(endpoint = "admin_schools")]

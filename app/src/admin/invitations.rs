@@ -9,7 +9,7 @@ use super::{
 use crate::{
     accounts::server::{mail_invitation, INVITE_SECS},
     error::AppError,
-    server::{auth::Actor, clock::now, db::Db, state::AppState},
+    platform::{auth::Actor, db::Db, state::AppState},
     with_db,
 };
 
@@ -79,7 +79,7 @@ async fn target(db: &Db, actor: &Actor, invitation_id: i64) -> Result<(), AppErr
 pub async fn resend(state: &AppState, actor: &Actor, invitation_id: i64) -> Result<(), AppError> {
     let db = &state.db;
     target(db, actor, invitation_id).await?;
-    let at = now();
+    let at = db.clock().now();
     with_db!(db, |pool| sqlx::query(
         "UPDATE invitations SET expires_at = $2 WHERE id = $1"
     )
@@ -100,7 +100,7 @@ pub async fn revoke(db: &Db, actor: &Actor, invitation_id: i64) -> Result<(), Ap
         "UPDATE invitations SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL"
     )
     .bind(invitation_id)
-    .bind(now())
+    .bind(db.clock().now())
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))?;

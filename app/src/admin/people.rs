@@ -8,7 +8,7 @@ use super::{
 use crate::{
     accounts::server::{invite, Grant, InviteOutcome},
     error::AppError,
-    server::{auth::Actor, clock::today, db::Db, state::AppState},
+    platform::{auth::Actor, db::Db, state::AppState},
     with_db, with_tx,
 };
 
@@ -35,7 +35,7 @@ pub(super) async fn may_invite_for(
     )
     .bind(pupil_id)
     .bind(actor.user_id)
-    .bind(today())
+    .bind(db.clock().today())
     .fetch_optional(pool)
     .await
     })?;

@@ -3,7 +3,7 @@
 use super::model::{InvitationCount, PersonRow};
 use crate::{
     error::AppError,
-    server::{auth::Actor, clock::now, db::Db},
+    platform::{auth::Actor, db::Db},
     with_db,
 };
 
@@ -104,7 +104,7 @@ pub async fn invitation_counts(
          WHERE {within} GROUP BY s.id, s.name ORDER BY s.name"
     );
     Ok(Some(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(now())
+        .bind(db.clock().now())
         .fetch_all(pool)
         .await)?))
 }

@@ -8,11 +8,7 @@ use super::model::{
 use crate::{
     accounts::model::parse_name,
     error::AppError,
-    server::{
-        auth::Actor,
-        clock::{current_school_year, now},
-        db::Db,
-    },
+    platform::{auth::Actor, db::Db},
     with_db, with_tx,
 };
 
@@ -58,12 +54,12 @@ pub async fn create_school(db: &Db, actor: &Actor, name: &str) -> Result<i64, Ap
         return Err(AppError::Forbidden);
     }
     let name = parse_label(name, "name")?;
-    let (year, starts, ends) = current_school_year();
+    let (year, starts, ends) = db.clock().current_school_year();
     let id = with_tx!(db, |tx| {
         let (id,): (i64,) =
             sqlx::query_as("INSERT INTO schools (name, created_at) VALUES ($1, $2) RETURNING id")
                 .bind(&name)
-                .bind(now())
+                .bind(db.clock().now())
                 .fetch_one(&mut *tx)
                 .await?;
         sqlx::query("INSERT INTO school_years (school_id, name, starts_on, ends_on) VALUES ($1, $2, $3, $4)")
@@ -112,7 +108,7 @@ pub async fn rename_school(
 
 /// The school year that contains today, created on first use.
 pub async fn current_year(db: &Db, school_id: i64) -> Result<YearView, AppError> {
-    let (name, starts, ends) = current_school_year();
+    let (name, starts, ends) = db.clock().current_school_year();
     let find = || async {
         with_db!(db, |pool| {
             sqlx::query_as::<_, YearView>(
@@ -206,7 +202,7 @@ pub async fn school_detail(
     Ok(SchoolDetail {
         me: actor.user_id,
         invitations,
-        now: now(),
+        now: db.clock().now(),
         is_directie: actor.is_directie_of(school.id),
         school,
         year,
@@ -287,7 +283,7 @@ pub async fn add_pupil(
         .bind(&first)
         .bind(&last)
         .bind(&birth)
-        .bind(now())
+        .bind(db.clock().now())
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
@@ -391,6 +387,6 @@ pub async fn pupil_detail(db: &Db, actor: &Actor, pupil_id: i64) -> Result<Pupil
         can_manage: level == Access::Manage,
         can_invite,
         invitations,
-        now: now(),
+        now: db.clock().now(),
     })
 }

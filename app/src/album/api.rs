@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use super::model::AlbumChild;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::ctx;
+use crate::platform::ctx;
 
 #[server(endpoint = "my_album")]
 pub async fn load_album() -> Result<Vec<AlbumChild>, AppError> {

@@ -4,9 +4,8 @@ use super::model::{AlbumChild, AlbumYear};
 use crate::{
     error::AppError,
     media::model::MediaView,
-    server::{
+    platform::{
         auth::Actor,
-        clock::{school_year_of, today},
         db::Db,
         visibility::{media_visible, photo_consented},
     },
@@ -46,7 +45,7 @@ pub async fn album(db: &Db, actor: &Actor) -> Result<Vec<AlbumChild>, AppError> 
     );
     let rows: Vec<Tagged> = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
-        .bind(today())
+        .bind(db.clock().today())
         .fetch_all(pool)
         .await)?;
     Ok(children
@@ -54,7 +53,7 @@ pub async fn album(db: &Db, actor: &Actor) -> Result<Vec<AlbumChild>, AppError> 
         .map(|(pupil_id, name)| {
             let mut years: Vec<AlbumYear> = Vec::new();
             for row in rows.iter().filter(|r| r.pupil_id == pupil_id) {
-                let year = school_year_of(row.at);
+                let year = db.clock().school_year_of(row.at);
                 match years.last_mut() {
                     Some(y) if y.name == year => y.items.push(row.media.clone()),
                     _ => years.push(AlbumYear {
@@ -109,7 +108,7 @@ pub async fn zip_files(
     );
     let files: Vec<ZipFile> = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
-        .bind(today())
+        .bind(db.clock().today())
         .bind(pupil_id)
         .fetch_all(pool)
         .await)?;
@@ -117,7 +116,7 @@ pub async fn zip_files(
         first_name,
         files
             .into_iter()
-            .filter(|f| school_year_of(f.at) == year)
+            .filter(|f| db.clock().school_year_of(f.at) == year)
             .collect(),
     ))
 }

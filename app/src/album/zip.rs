@@ -14,7 +14,7 @@ use tokio_util::io::ReaderStream;
 use super::{model::parse_year, server::ZipFile};
 use crate::{
     error::AppError,
-    server::{auth, clock::date_of, state::AppState, storage::Storage},
+    platform::{auth, clock::Clock, state::AppState, storage::Storage},
 };
 
 /// Files up to this size are read whole; larger ones (videos) in pieces of this size.
@@ -40,7 +40,12 @@ pub async fn download(
             Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         };
     let (sink, source) = tokio::io::duplex(256 * 1024);
-    let writing = tokio::spawn(write_zip(state.storage.clone(), files, sink));
+    let writing = tokio::spawn(write_zip(
+        state.storage.clone(),
+        state.db.clock().clone(),
+        files,
+        sink,
+    ));
     // A failure half-way must not look like a complete download: end the body with an error, so
     // the connection is cut and the browser reports the download as failed.
     let outcome = futures::stream::once(async move {
@@ -89,6 +94,7 @@ fn file_safe(name: &str) -> String {
 
 async fn write_zip(
     storage: Storage,
+    clock: Clock,
     files: Vec<ZipFile>,
     sink: tokio::io::DuplexStream,
 ) -> Result<(), String> {
@@ -97,7 +103,7 @@ async fn write_zip(
     let mut zip = ZipFileWriter::with_tokio(sink);
     for (n, f) in files.iter().enumerate() {
         let ext = if f.kind == "video" { "mp4" } else { "jpg" };
-        let name = format!("{}-{:03}.{ext}", date_of(f.at), n + 1);
+        let name = format!("{}-{:03}.{ext}", clock.date_of(f.at), n + 1);
         let entry = ZipEntryBuilder::new(name.into(), Compression::Stored);
         let size = f.bytes.max(0) as u64;
         if size <= PIECE {

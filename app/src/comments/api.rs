@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use super::model::Comments;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::ctx;
+use crate::platform::ctx;
 
 #[server(endpoint = "post_comments")]
 pub async fn post_comments(post_id: i64) -> Result<Comments, AppError> {

@@ -4,12 +4,7 @@ use super::model::{CommentText, CommentView, Comments, Reason};
 use crate::{
     error::AppError,
     notify::server::Event,
-    server::{
-        auth::Actor,
-        clock::{now, today},
-        db::Db,
-        visibility::readable_posts,
-    },
+    platform::{auth::Actor, db::Db, visibility::readable_posts},
     with_db, with_tx,
 };
 
@@ -87,7 +82,7 @@ pub async fn list(db: &Db, actor: &Actor, post_id: i64) -> Result<Comments, AppE
     let rows: Vec<Row> = if allowed {
         with_db!(db, |pool| sqlx::query_as(&sql)
             .bind(actor.user_id)
-            .bind(today())
+            .bind(db.clock().today())
             .bind(post_id)
             .fetch_all(pool)
             .await)?
@@ -115,7 +110,7 @@ pub async fn list(db: &Db, actor: &Actor, post_id: i64) -> Result<Comments, AppE
             .collect(),
         allowed,
         open: post.comments_open,
-        now: now(),
+        now: db.clock().now(),
     })
 }
 
@@ -124,7 +119,7 @@ pub async fn add(db: &Db, actor: &Actor, post_id: i64, text: CommentText) -> Res
     if post.processing() || !post.comments_open || !allowed_for_post(db, post_id).await? {
         return Err(AppError::validation("body", "comments_closed"));
     }
-    let at = now();
+    let at = db.clock().now();
     let id = crate::with_tx!(db, |tx| {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO comments (post_id, author_id, body, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -154,7 +149,7 @@ pub async fn find(
     );
     with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
-        .bind(today())
+        .bind(db.clock().today())
         .bind(comment_id)
         .fetch_optional(pool)
         .await)?
@@ -176,7 +171,7 @@ pub async fn delete_own(db: &Db, actor: &Actor, comment_id: i64) -> Result<i64, 
             .bind(actor.user_id)
             .bind("delete")
             .bind(comment_id)
-            .bind(now())
+            .bind(db.clock().now())
             .bind(None::<&str>)
             .execute(&mut *tx)
             .await?;
@@ -198,7 +193,7 @@ pub async fn remove(
     if !may_moderate(db, actor, post_id).await? {
         return Err(AppError::Forbidden);
     }
-    let at = now();
+    let at = db.clock().now();
     with_tx!(db, |tx| {
         let reports: Vec<(i64,)> = sqlx::query_as(
             "UPDATE reports SET resolved_at = $2, resolved_by = $3, resolution = 'removed', resolution_note = $4 \

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::model::{GroupConsent, HistoryEntry, MyConsent, PhotoTags, RoundView, SavedAnswers};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::ctx;
+use crate::platform::ctx;
 
 #[server(endpoint = "my_consent")]
 pub async fn load_my_consent() -> Result<MyConsent, AppError> {
@@ -229,7 +229,7 @@ pub async fn load_pupil_consent_history(
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
             match super::server::pupil_history(&state.db, &actor, pupil_id).await {
-                Ok(history) => Ok(Some((history, crate::server::clock::now()))),
+                Ok(history) => Ok(Some((history, state.db.clock().now()))),
                 Err(AppError::NotFound) => Ok(None),
                 Err(e) => Err(e),
             }

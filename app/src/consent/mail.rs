@@ -4,7 +4,7 @@ use super::server::{open_for, MailJob};
 use crate::{
     error::AppError,
     i18n::*,
-    server::{
+    platform::{
         mail::{html_body, Mail},
         state::AppState,
     },

@@ -3,7 +3,7 @@
 use super::{budget, model::Refusal, process, server::variant_key};
 use crate::{
     error::AppError,
-    server::{clock::now, db::Db, state::AppState},
+    platform::{db::Db, state::AppState},
     with_db, with_tx,
 };
 
@@ -292,7 +292,11 @@ async fn publish_when_done(db: &Db, media_id: i64) -> Result<(), AppError> {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some((post_id,)) = published {
-            crate::announce_in_tx!(tx, crate::notify::server::Event::Post(post_id), now());
+            crate::announce_in_tx!(
+                tx,
+                crate::notify::server::Event::Post(post_id),
+                db.clock().now()
+            );
         }
     });
     Ok(())

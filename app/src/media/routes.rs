@@ -13,7 +13,7 @@ use super::{
     process::{self, MarkupScanner},
     server,
 };
-use crate::server::{
+use crate::platform::{
     auth::{self, Actor},
     download::{self, Stored},
     state::AppState,

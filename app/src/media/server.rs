@@ -4,9 +4,8 @@
 use super::model::{MediaView, Variant};
 use crate::{
     error::AppError,
-    server::{
+    platform::{
         auth::Actor,
-        clock::{now, today},
         db::Db,
         jobs, secrets,
         state::AppState,
@@ -60,7 +59,7 @@ pub async fn begin(db: &Db, actor: &Actor, kind: &str) -> Result<Receiving, AppE
     .bind(actor.user_id)
     .bind(kind)
     .bind(&key)
-    .bind(now())
+    .bind(db.clock().now())
     .fetch_one(pool)
     .await)?;
     Ok(Receiving { id, uid, key })
@@ -118,7 +117,9 @@ pub async fn of_posts(
         placeholders.join(", ")
     );
     Ok(with_db!(db, |pool| {
-        let mut q = sqlx::query_as(&sql).bind(actor.user_id).bind(today());
+        let mut q = sqlx::query_as(&sql)
+            .bind(actor.user_id)
+            .bind(db.clock().today());
         for id in post_ids {
             q = q.bind(*id);
         }
@@ -175,7 +176,7 @@ pub async fn file(
     );
     Ok(with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
-        .bind(today())
+        .bind(db.clock().today())
         .bind(uid)
         .bind(variant.as_str())
         .fetch_optional(pool)

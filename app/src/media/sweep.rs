@@ -4,17 +4,15 @@ use super::{
     processing::temp_dir,
     server::{DRAFT_SECS, RECEIVING_SECS},
 };
-use crate::{
-    error::AppError,
-    server::{clock::now, state::AppState},
-    with_db,
-};
+use crate::{error::AppError, platform::state::AppState, with_db};
 
 /// Removes temporary video folders older than `age` seconds (left by a crash mid-transcode).
 fn sweep_temp(state: &AppState, age: i64) {
     let Ok(entries) = std::fs::read_dir(temp_dir(state)) else {
         return;
     };
+    // File ages come from the file system's own clock, so they are compared with it, not with
+    // Kring's clock (which a test may have set to another day).
     let cutoff = std::time::SystemTime::now() - std::time::Duration::from_secs(age as u64);
     for entry in entries.flatten() {
         let old = entry
@@ -37,7 +35,7 @@ struct Doomed {
 /// process died; removes originals left by a crash after processing.
 pub async fn purge(state: &AppState) -> Result<(), AppError> {
     let db = &state.db;
-    let at = now();
+    let at = db.clock().now();
     sweep_temp(state, DRAFT_SECS);
     with_db!(db, |pool| sqlx::query(
         "UPDATE media SET status = 'discarded' WHERE \

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use super::model::{Queue, ReportTarget};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::ctx;
+use crate::platform::ctx;
 
 #[server(endpoint = "report_target")]
 pub async fn load_report_target(

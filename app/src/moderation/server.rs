@@ -4,7 +4,7 @@ use super::model::{Decision, NewReport, Queue, ReportTarget, ReportView};
 use crate::{
     comments::model::Reason,
     error::AppError,
-    server::{auth::Actor, clock::now, db::Db, state::AppState},
+    platform::{auth::Actor, db::Db, state::AppState},
     with_db, with_tx,
 };
 
@@ -115,10 +115,14 @@ pub async fn report(
             .bind(&report.details)
             .bind(&t.view.author_name)
             .bind(&t.view.text)
-            .bind(now())
+            .bind(db.clock().now())
             .fetch_one(&mut *tx)
             .await?;
-            crate::announce_in_tx!(tx, crate::notify::server::Event::Report(report_id), now());
+            crate::announce_in_tx!(
+                tx,
+                crate::notify::server::Event::Report(report_id),
+                db.clock().now()
+            );
         }
     });
     Ok(())
@@ -164,7 +168,7 @@ pub async fn queue(db: &Db, actor: &Actor) -> Result<Queue, AppError> {
     Ok(Queue {
         open,
         done,
-        now: now(),
+        now: db.clock().now(),
     })
 }
 
@@ -219,7 +223,7 @@ pub async fn resolve(
         }
         Decision::Keep => "kept",
     };
-    let at = now();
+    let at = db.clock().now();
     with_tx!(db, |tx| {
         sqlx::query(
             "UPDATE reports SET resolved_at = $2, resolved_by = $3, resolution = $4, resolution_note = $5 \

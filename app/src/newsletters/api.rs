@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use super::model::{Archive, NewsletterEdit};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::ctx;
+use crate::platform::ctx;
 
 #[server(endpoint = "newsletters")]
 pub async fn newsletters() -> Result<Archive, AppError> {

@@ -3,13 +3,7 @@
 use super::model::Attachment;
 use crate::{
     error::AppError,
-    server::{
-        auth::Actor,
-        clock::{now, today},
-        db::Db,
-        state::AppState,
-        visibility::readable_posts,
-    },
+    platform::{auth::Actor, db::Db, state::AppState, visibility::readable_posts},
     with_db,
 };
 
@@ -36,7 +30,7 @@ pub async fn add_attachment(
     .bind(name)
     .bind(bytes as i64)
     .bind(key)
-    .bind(now())
+    .bind(db.clock().now())
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))?;
@@ -81,7 +75,7 @@ pub async fn attachment_file(
     );
     let row: Option<(String, String, i64)> = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
-        .bind(today())
+        .bind(db.clock().today())
         .bind(uid)
         .fetch_optional(pool)
         .await)?;
@@ -127,7 +121,7 @@ pub async fn purge(state: &AppState) -> Result<(), AppError> {
     let loose: Vec<(i64, String)> = with_db!(db, |pool| sqlx::query_as(
         "SELECT id, storage_key FROM attachments WHERE post_id IS NULL AND created_at < $1"
     )
-    .bind(now() - LOOSE_SECS)
+    .bind(db.clock().now() - LOOSE_SECS)
     .fetch_all(pool)
     .await)?;
     for (id, key) in loose {

@@ -12,13 +12,13 @@ use crate::media::model::MAX_FILES_PER_POST;
 use crate::{
     error::AppError,
     media::routes as media_routes,
-    posts::form_post::text,
-    server::{
+    platform::{
         auth,
         download::{self, Stored},
         secrets,
         state::AppState,
     },
+    posts::form_post::text,
 };
 
 /// Streams one PDF to storage. Only a file that starts like a PDF is kept, whatever its name says.
@@ -173,7 +173,7 @@ pub async fn save(
     }
     if let Ok(id) = &saved {
         if !form.remove_files.is_empty() || !form.remove_media.is_empty() {
-            let why = format!("newsletter.{id}.{}", crate::server::clock::now());
+            let why = format!("newsletter.{id}.{}", state.db.clock().now());
             if crate::media::server::queue_purge(&state, &why)
                 .await
                 .is_err()

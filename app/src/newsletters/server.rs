@@ -11,15 +11,14 @@ use super::model::{
 use crate::{
     error::AppError,
     media::model::{MediaLimits, MAX_FILES_PER_POST},
-    posts::model::GroupRef,
-    server::{
+    platform::{
         auth::Actor,
-        clock::{now, today},
         db::Db,
         jobs,
         state::AppState,
         visibility::{readable_posts, GUARDIANS_OF_POST, POSTABLE_GROUPS},
     },
+    posts::model::GroupRef,
     with_db, with_tx,
 };
 
@@ -159,7 +158,7 @@ pub async fn save(
             return Err(AppError::validation("media", "media_tags_required"));
         }
     }
-    let at = now();
+    let at = db.clock().now();
     let html = crate::posts::markup::render(&draft.body);
     let version = crate::posts::markup::VERSION;
     let id = with_tx!(db, |tx| {
@@ -325,7 +324,7 @@ pub async fn send(
             publish(db, id, None).await?;
         }
         Some(at) => {
-            if at < now() + MIN_AHEAD_SECS {
+            if at < db.clock().now() + MIN_AHEAD_SECS {
                 return Err(AppError::validation("at", "newsletter_at_past"));
             }
             let payload = serde_json::to_string(&PublishJob { post_id: id, at })
@@ -347,7 +346,7 @@ pub async fn send(
                 .bind(payload)
                 .bind(format!("{PUBLISH_JOB}.{id}.{at}"))
                 .bind(at)
-                .bind(now())
+                .bind(db.clock().now())
                 .execute(&mut *tx)
                 .await?;
             });
@@ -362,7 +361,7 @@ async fn audience_size(db: &Db, post_id: i64) -> Result<i64, AppError> {
     let sql = format!("SELECT COUNT(*) FROM ({GUARDIANS_OF_POST}) audience");
     let (n,): (i64,) = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(post_id)
-        .bind(today())
+        .bind(db.clock().today())
         .fetch_one(pool)
         .await)?;
     Ok(n)
@@ -387,7 +386,7 @@ pub async fn unschedule(db: &Db, actor: &Actor, id: i64) -> Result<(), AppError>
 /// else (sent already, rescheduled, deleted) is left alone. It takes the moment of sending as its
 /// date, and waits for photos still being processed like a post does. Answers whether it changed.
 pub async fn publish(db: &Db, id: i64, scheduled_at: Option<i64>) -> Result<bool, AppError> {
-    let at = now();
+    let at = db.clock().now();
     let changed = with_tx!(db, |tx| {
         let status: Option<(String,)> = sqlx::query_as(
             "UPDATE posts SET status = CASE WHEN EXISTS (SELECT 1 FROM media m WHERE m.post_id = posts.id \
@@ -424,7 +423,7 @@ pub async fn archive(db: &Db, actor: &Actor, tz: Tz) -> Result<Archive, AppError
     );
     let items: Vec<NewsletterItem> = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
-        .bind(today())
+        .bind(db.clock().today())
         .fetch_all(pool)
         .await)?;
     let (mut drafts, mut published): (Vec<_>, Vec<_>) = items

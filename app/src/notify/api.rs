@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use super::model::{MailFailure, NotificationList, Prefs, PushText};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::ctx;
+use crate::platform::ctx;
 
 /// The in-app list; opening it marks everything read.
 #[server(endpoint = "notifications")]
@@ -125,7 +125,7 @@ pub async fn mail_failures() -> Result<(Vec<MailFailure>, i64), AppError> {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
             let list = super::server::mail_failures(&state.db, &actor).await?;
-            Ok((list, crate::server::clock::now()))
+            Ok((list, state.db.clock().now()))
         }
         .await,
     )

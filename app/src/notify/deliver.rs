@@ -11,8 +11,7 @@ use super::{
 use crate::{
     error::AppError,
     i18n::*,
-    server::{
-        clock::{now, today},
+    platform::{
         mail::{escape_html, Mail},
         state::AppState,
     },
@@ -32,7 +31,8 @@ struct Item {
     /// the shortened text is shown instead.
     html: String,
     photos: i64,
-    created_at: i64,
+    /// The day it happened, in the schools' time zone.
+    date: String,
     link: String,
     notice: Option<Notice>,
 }
@@ -87,7 +87,7 @@ async fn items(
     let sql = format!("{} ORDER BY n.created_at, n.id", notify::item_sql(filter));
     let rows: Vec<ItemRow> = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(user_id)
-        .bind(today())
+        .bind(db.clock().today())
         .bind(a)
         .bind(b)
         .fetch_all(pool)
@@ -113,7 +113,7 @@ async fn items(
                 html,
                 subject: n.subject,
                 photos: n.photos,
-                created_at: n.created_at,
+                date: db.clock().date_of(n.created_at),
                 link: state.settings.link(&n.href),
                 notice: n.notice,
             })
@@ -281,7 +281,7 @@ fn meta(l: Locale, item: &Item) -> String {
     if !item.author.is_empty() {
         parts.push(item.author.clone());
     }
-    parts.push(crate::server::clock::date_of(item.created_at));
+    parts.push(item.date.clone());
     match item.photos {
         0 => {}
         1 => parts.push(td_string!(l, notify.photos_single).to_string()),
@@ -386,7 +386,7 @@ pub async fn record_failure(
     .bind(user_id)
     .bind(kind)
     .bind(reason)
-    .bind(now())
+    .bind(db.clock().now())
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))?;

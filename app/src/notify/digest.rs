@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::model::Frequency;
 use crate::{
     error::AppError,
-    server::{clock::now, jobs, state::AppState},
+    platform::{jobs, state::AppState},
     with_db,
 };
 
@@ -126,7 +126,7 @@ pub struct MailJob {
 
 /// Queues the run of each summary whose slot has come (called by the runner every few seconds).
 pub async fn schedule(state: &AppState) -> Result<(), AppError> {
-    let at = now();
+    let at = state.db.clock().now();
     for frequency in [Frequency::Daily, Frequency::Weekly] {
         let to = state.settings.digest.last_slot(frequency, at);
         if at - to > CATCH_UP_SECS {
@@ -177,7 +177,7 @@ pub async fn run(state: &AppState, run: RunJob) -> Result<u64, AppError> {
     .bind(freq)
     .bind(run.from.to_string())
     .bind(run.to.to_string())
-    .bind(now())
+    .bind(db.clock().now())
     .bind(run.from)
     .bind(run.to)
     .execute(pool)

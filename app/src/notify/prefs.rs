@@ -3,12 +3,7 @@
 use super::model::{Channels, Frequency, Kind, MutableGroup, NewPrefs, Prefs};
 use crate::{
     error::AppError,
-    server::{
-        auth::Actor,
-        clock::{now, today},
-        db::Db,
-        visibility::VISIBLE_GROUPS,
-    },
+    platform::{auth::Actor, db::Db, visibility::VISIBLE_GROUPS},
     with_db, with_tx,
 };
 
@@ -64,7 +59,7 @@ pub async fn prefs(db: &Db, actor: &Actor) -> Result<Prefs, AppError> {
     );
     let groups: Vec<(i64, String, String, i64)> = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(uid)
-        .bind(today())
+        .bind(db.clock().today())
         .fetch_all(pool)
         .await)?;
     let (push_devices, failures): (i64, i64) = with_db!(db, |pool| sqlx::query_as(
@@ -72,7 +67,7 @@ pub async fn prefs(db: &Db, actor: &Actor) -> Result<Prefs, AppError> {
                 (SELECT COUNT(*) FROM mail_failures WHERE user_id = $1 AND created_at > $2)"
     )
     .bind(uid)
-    .bind(now() - 30 * 86400)
+    .bind(db.clock().now() - 30 * 86400)
     .fetch_one(pool)
     .await)?;
     // Muting is about posts, which only families are told about.
@@ -99,7 +94,7 @@ pub async fn prefs(db: &Db, actor: &Actor) -> Result<Prefs, AppError> {
 /// Stores the preferences. Only groups the person can see can be muted (checked in the query).
 pub async fn save_prefs(db: &Db, actor: &Actor, new: &NewPrefs) -> Result<(), AppError> {
     let uid = actor.user_id;
-    let at = now();
+    let at = db.clock().now();
     let mute_sql = format!(
         "INSERT INTO group_mutes (user_id, group_id) SELECT $1, g.id FROM groups g \
          WHERE g.id = $3 AND g.id IN ({VISIBLE_GROUPS}) ON CONFLICT DO NOTHING"
@@ -136,7 +131,7 @@ pub async fn save_prefs(db: &Db, actor: &Actor, new: &NewPrefs) -> Result<(), Ap
         for group in &new.muted {
             sqlx::query(&mute_sql)
                 .bind(uid)
-                .bind(today())
+                .bind(db.clock().today())
                 .bind(*group)
                 .execute(&mut *tx)
                 .await?;

@@ -11,7 +11,7 @@ use web_push_native::{
 
 use crate::{
     error::AppError,
-    server::{auth::Actor, clock::now, db::Db, outbound::Reach, secrets, state::AppState},
+    platform::{auth::Actor, db::Db, outbound::Reach, secrets, state::AppState},
     with_db, with_tx,
 };
 
@@ -51,7 +51,7 @@ async fn server_key(
     )
     .bind(name)
     .bind(make())
-    .bind(now())
+    .bind(db.clock().now())
     .execute(pool)
     .await
     .map(|r| r.rows_affected())
@@ -163,7 +163,7 @@ pub async fn subscribe(
     session_token: Option<&str>,
     sub: &Subscription,
 ) -> Result<(), AppError> {
-    let at = now();
+    let at = db.clock().now();
     let session_hash = session_token.map(secrets::hash_token);
     with_tx!(db, |tx| {
         let (taken,): (i64,) = sqlx::query_as(
@@ -222,7 +222,7 @@ pub async fn prune(db: &Db) -> Result<u64, AppError> {
     Ok(with_db!(db, |pool| sqlx::query(
         "DELETE FROM push_subscriptions WHERE refreshed_at < $1"
     )
-    .bind(now() - STALE_SECS)
+    .bind(db.clock().now() - STALE_SECS)
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))?)
@@ -298,7 +298,7 @@ pub async fn send(
                 "UPDATE push_subscriptions SET refreshed_at = $2 WHERE id = $1"
             )
             .bind(subscription_id)
-            .bind(now())
+            .bind(db.clock().now())
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))

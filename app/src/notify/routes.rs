@@ -9,7 +9,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use crate::server::state::AppState;
+use crate::platform::state::AppState;
 
 #[derive(Deserialize)]
 pub struct Link {

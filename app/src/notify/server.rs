@@ -10,9 +10,8 @@ use super::model::{
 };
 use crate::{
     error::AppError,
-    server::{
+    platform::{
         auth::Actor,
-        clock::{now, today},
         db::Db,
         jobs,
         state::AppState,
@@ -82,7 +81,7 @@ pub struct PushJob {
 macro_rules! announce_in_tx {
     ($tx:ident, $event:expr, $at:expr) => {{
         let (kind, payload, key) = $event.job();
-        sqlx::query($crate::server::jobs::ENQUEUE_SQL)
+        sqlx::query($crate::platform::jobs::ENQUEUE_SQL)
             .bind(kind)
             .bind(payload)
             .bind(key)
@@ -136,7 +135,7 @@ pub fn plan(ch: Channels, frequency: Frequency, muted: bool, has_push: bool, urg
 /// Runs a fan-out job: writes the notifications, then queues the deliveries.
 pub async fn fan_out(db: &Db, event: Event) -> Result<(), AppError> {
     let key = event.key();
-    let at = now();
+    let at = db.clock().now();
     let (kind, urgent) = match event {
         Event::Post(id) => {
             let row: Option<(bool, String, i64, String)> = with_db!(db, |pool| sqlx::query_as(
@@ -172,7 +171,7 @@ pub async fn fan_out(db: &Db, event: Event) -> Result<(), AppError> {
             );
             with_db!(db, |pool| sqlx::query(&sql)
                 .bind(id)
-                .bind(today())
+                .bind(db.clock().today())
                 .bind(kind.as_str())
                 .bind(&key)
                 .bind(urgent)
@@ -203,7 +202,7 @@ pub async fn fan_out(db: &Db, event: Event) -> Result<(), AppError> {
             };
             with_db!(db, |pool| sqlx::query(&sql)
                 .bind(post_id)
-                .bind(today())
+                .bind(db.clock().today())
                 .bind(Kind::Comment.as_str())
                 .bind(&key)
                 .bind(id)
@@ -461,12 +460,12 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<NotificationList, AppError> 
     let sql = item_sql("TRUE ORDER BY n.created_at DESC, n.id DESC LIMIT 60");
     let rows: Vec<ItemRow> = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
-        .bind(today())
+        .bind(db.clock().today())
         .fetch_all(pool)
         .await)?;
     Ok(NotificationList {
         items: rows.into_iter().filter_map(to_notification).collect(),
-        now: now(),
+        now: db.clock().now(),
     })
 }
 
@@ -485,7 +484,7 @@ pub async fn mark_all_read(db: &Db, actor: &Actor) -> Result<(), AppError> {
         "UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL"
     )
     .bind(actor.user_id)
-    .bind(now())
+    .bind(db.clock().now())
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))?;
@@ -500,7 +499,7 @@ pub async fn mark_post_read(db: &Db, user_id: i64, post_id: i64) -> Result<(), A
     )
     .bind(user_id)
     .bind(post_id)
-    .bind(now())
+    .bind(db.clock().now())
     .execute(pool)
     .await
     .map(|r| r.rows_affected())
@@ -523,7 +522,7 @@ pub async fn mail_failures(db: &Db, actor: &Actor) -> Result<Vec<MailFailure>, A
          ORDER BY f.created_at DESC LIMIT 50"
     )
     .bind(actor.user_id)
-    .bind(now() - 30 * 86400)
+    .bind(db.clock().now() - 30 * 86400)
     .fetch_all(pool)
     .await
     })?;
@@ -543,7 +542,7 @@ pub async fn push_text(db: &Db, actor: &Actor, id: i64) -> Result<PushText, AppE
     let sql = item_sql("n.id = $3");
     let row: Option<ItemRow> = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
-        .bind(today())
+        .bind(db.clock().today())
         .bind(id)
         .fetch_optional(pool)
         .await)?;

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use super::model::{ComposeOptions, FeedPage, PostForm, PostView};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::server::ctx;
+use crate::platform::ctx;
 
 #[server(endpoint = "feed")]
 pub async fn feed(cursor: Option<String>) -> Result<FeedPage, AppError> {
@@ -68,7 +68,7 @@ pub async fn get_post(post_id: i64) -> Result<(PostView, i64), AppError> {
                 .publish_at
                 .map(|at| crate::newsletters::server::local_time(state.settings.digest.tz, at));
             super::receipts::mark_seen(&state.db, &actor, post_id).await?;
-            Ok((post, crate::server::clock::now()))
+            Ok((post, state.db.clock().now()))
         }
         .await,
     )

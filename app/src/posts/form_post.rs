@@ -12,7 +12,7 @@ use crate::media::model::MAX_FILES_PER_POST;
 use crate::{
     error::AppError,
     media::{routes as media_routes, server as media},
-    server::{auth, state::AppState},
+    platform::{auth, state::AppState},
 };
 
 /// Text fields are small; a field larger than this is refused rather than read into memory.

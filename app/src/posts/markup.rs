@@ -8,7 +8,7 @@ use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd
 
 use crate::{
     error::AppError,
-    server::{db::Db, jobs, state::AppState},
+    platform::{db::Db, jobs, state::AppState},
     with_db,
 };
 

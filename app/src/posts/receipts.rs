@@ -2,11 +2,7 @@
 use super::{model::ReadReceipts, server::editable};
 use crate::{
     error::AppError,
-    server::{
-        auth::Actor,
-        clock::{now, today},
-        db::Db,
-    },
+    platform::{auth::Actor, db::Db},
     with_db,
 };
 
@@ -21,7 +17,7 @@ pub async fn mark_seen(db: &Db, actor: &Actor, post_id: i64) -> Result<(), AppEr
     )
     .bind(post_id)
     .bind(actor.user_id)
-    .bind(now())
+    .bind(db.clock().now())
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))?;
@@ -35,7 +31,7 @@ pub async fn mark_many_seen(db: &Db, actor: &Actor, post_ids: &[i64]) -> Result<
         return Ok(());
     }
     let ids: Vec<i64> = post_ids.iter().copied().take(100).collect();
-    let readable = crate::server::visibility::readable_posts();
+    let readable = crate::platform::visibility::readable_posts();
     let placeholders: Vec<String> = (4..ids.len() + 4).map(|i| format!("${i}")).collect();
     let sql = format!(
         "INSERT INTO post_views (post_id, user_id, seen_at) \
@@ -46,8 +42,8 @@ pub async fn mark_many_seen(db: &Db, actor: &Actor, post_ids: &[i64]) -> Result<
     with_db!(db, |pool| {
         let mut q = sqlx::query(&sql)
             .bind(actor.user_id)
-            .bind(today())
-            .bind(now());
+            .bind(db.clock().today())
+            .bind(db.clock().now());
         for id in &ids {
             q = q.bind(*id);
         }
@@ -76,7 +72,7 @@ pub async fn read_receipts(db: &Db, actor: &Actor, post_id: i64) -> Result<ReadR
          ORDER BY p.last_name, p.first_name"
     )
     .bind(post_id)
-    .bind(today())
+    .bind(db.clock().today())
     .fetch_all(pool)
     .await
     })?;

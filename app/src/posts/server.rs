@@ -7,9 +7,8 @@ use super::{
 use crate::{
     error::AppError,
     media::model::MediaLimits,
-    server::{
+    platform::{
         auth::Actor,
-        clock::{now, today},
         db::Db,
         state::AppState,
         visibility::{readable_posts, POSTABLE_GROUPS, VISIBLE_GROUPS},
@@ -37,7 +36,7 @@ pub async fn feed(db: &Db, actor: &Actor, cursor: Cursor) -> Result<FeedPage, Ap
         async move {
             with_db!(db, |pool| sqlx::query_as::<_, PostView>(&sql)
                 .bind(actor.user_id)
-                .bind(today())
+                .bind(db.clock().today())
                 .bind(cursor.created_at)
                 .bind(cursor.id)
                 .bind(limit)
@@ -69,7 +68,7 @@ pub async fn group_feed(
     );
     let group: GroupRef = with_db!(db, |pool| sqlx::query_as(&group_sql)
         .bind(actor.user_id)
-        .bind(today())
+        .bind(db.clock().today())
         .bind(group_id)
         .fetch_optional(pool)
         .await)?
@@ -130,7 +129,7 @@ async fn page(
         posts,
         pinned,
         next,
-        now: now(),
+        now: db.clock().now(),
         group,
         can_post,
         admin_only,
@@ -150,7 +149,9 @@ async fn decorate(db: &Db, actor: &Actor, posts: &mut [&mut PostView]) -> Result
     );
     let ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
     let rows: Vec<(i64, i64, String, String)> = with_db!(db, |pool| {
-        let mut q = sqlx::query_as(&sql).bind(actor.user_id).bind(today());
+        let mut q = sqlx::query_as(&sql)
+            .bind(actor.user_id)
+            .bind(db.clock().today());
         for id in &ids {
             q = q.bind(*id);
         }
@@ -223,7 +224,7 @@ pub async fn get(db: &Db, actor: &Actor, post_id: i64) -> Result<PostView, AppEr
     );
     let mut post: PostView = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
-        .bind(today())
+        .bind(db.clock().today())
         .bind(post_id)
         .fetch_optional(pool)
         .await)?
@@ -269,7 +270,7 @@ async fn postable(db: &Db, actor: &Actor) -> Result<Vec<GroupRef>, AppError> {
     );
     let groups: Vec<GroupRef> = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
-        .bind(today())
+        .bind(db.clock().today())
         .fetch_all(pool)
         .await)?;
     Ok(groups)
@@ -322,7 +323,7 @@ pub async fn create(
     }
     let comments_open =
         post.comments && crate::comments::server::allowed_for_groups(db, &post.groups).await?;
-    let at = now();
+    let at = db.clock().now();
     let id = with_tx!(db, |tx| {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO posts (school_id, author_id, title, body, urgent, pinned, created_at, updated_at, comments_open, body_html, render_version) \
@@ -384,7 +385,7 @@ pub async fn create(
             )
             .bind(*pupil)
             .bind(school_id)
-            .bind(today())
+            .bind(db.clock().today())
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
@@ -461,7 +462,7 @@ pub async fn update(db: &Db, actor: &Actor, post_id: i64, post: NewPost) -> Resu
         .bind(&post.body)
         .bind(post.urgent)
         .bind(post.pinned)
-        .bind(now())
+        .bind(db.clock().now())
         .bind(post.comments && allowed)
         .bind(markup::render(&post.body))
         .bind(markup::VERSION)
@@ -493,7 +494,7 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     let db = &state.db;
     editable(db, actor, post_id).await?;
-    let at = now();
+    let at = db.clock().now();
     with_tx!(db, |tx| {
         sqlx::query(
             "UPDATE reports SET resolved_at = $2, resolved_by = $3, resolution = 'removed', resolution_note = $4 \
@@ -564,7 +565,7 @@ pub async fn my_groups(db: &Db, actor: &Actor) -> Result<Vec<GroupRef>, AppError
     );
     let groups: Vec<GroupRef> = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
-        .bind(today())
+        .bind(db.clock().today())
         .fetch_all(pool)
         .await)?;
     Ok(groups)

@@ -69,8 +69,8 @@ async fn full_photo(app: &TestApp, who: &str, uid: &str) -> Vec<u8> {
     res.bytes().await.unwrap().to_vec()
 }
 
-fn this_year() -> String {
-    app::server::clock::current_school_year().0
+fn this_year(app: &TestApp) -> String {
+    app.db.clock().current_school_year().0
 }
 
 /// PR-01, PR-02 in the album: own child's photos only, nothing with another child lacking consent,
@@ -81,7 +81,7 @@ async fn pr01_pr02_the_album_shows_own_child_photos_and_the_zip_holds_them(app: 
     assert_eq!(answer(&app, BAKKER, "Lotte", photos, true).await, 200);
     // 0: Mila and Lotte; 1: Mila; 2: Lotte; 3: nobody tagged.
     let uids = tagged_post(&app, &[&["Mila", "Lotte"], &["Mila"], &["Lotte"], &[]]).await;
-    let year = this_year();
+    let year = this_year(&app);
     assert_eq!(
         album_of(&app, JANSEN, "Mila").await,
         vec![(year.clone(), vec![uids[0].clone(), uids[1].clone()])]
@@ -126,7 +126,7 @@ async fn ac01_only_the_childs_own_guardians_download_the_zip(app: TestApp) {
     let photos = open_round(&app, false, "").await;
     assert_eq!(answer(&app, JANSEN, "Mila", photos, true).await, 200);
     tagged_post(&app, &[&["Mila"]]).await;
-    let year = this_year();
+    let year = this_year(&app);
     assert_eq!(zip(&app, Some(JANSEN), "Mila", &year).await.0, 200);
     for who in [
         Some(BAKKER),
@@ -166,7 +166,7 @@ async fn last_years_photos_stay_in_the_album_of_the_child(app: TestApp) {
     let uids = tagged_post(&app, &[&["Mila"], &[]]).await;
     // Roll the post back a year, into last year's Groep 2 where Mila and Lotte were placed.
     let school = app.school("OBS De Regenboog").await;
-    let (_, starts, _) = app::server::clock::current_school_year();
+    let (_, starts, _) = app.db.clock().current_school_year();
     let start: i32 = starts[..4].parse().unwrap();
     let last = format!("{}-{}", start - 1, start);
     let sql = format!(
@@ -231,7 +231,10 @@ async fn last_years_photos_stay_in_the_album_of_the_child(app: TestApp) {
     let (status, bytes) = zip(&app, Some(JANSEN), "Mila", &last).await;
     assert_eq!(status, 200);
     assert_eq!(unzip(bytes).len(), 1);
-    assert_eq!(zip(&app, Some(JANSEN), "Mila", &this_year()).await.0, 404);
+    assert_eq!(
+        zip(&app, Some(JANSEN), "Mila", &this_year(&app)).await.0,
+        404
+    );
     // The album page itself renders for the guardian (without JavaScript too).
     let page = app
         .page("/mijn-kind", Some(&app.session(JANSEN).await))

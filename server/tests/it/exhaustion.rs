@@ -5,7 +5,7 @@ use crate::common;
 
 use std::time::Duration;
 
-use app::server::storage::{Storage, StorageConfig};
+use app::platform::storage::{Storage, StorageConfig};
 use common::kring::Kring;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

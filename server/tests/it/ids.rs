@@ -82,7 +82,7 @@ async fn comment_mails(app: &TestApp, expected: usize) -> usize {
 /// Every SQLite table with its own integer id hands out ids that were never used before: a new
 /// table without AUTOINCREMENT fails here.
 async fn nt01_no_sqlite_table_reuses_ids(app: TestApp) {
-    let app::server::db::Db::Sqlite(pool) = &app.db else {
+    let app::platform::db::Pool::Sqlite(pool) = &app.db.pool else {
         return; // PostgreSQL's identity columns never reuse an id.
     };
     let reusing: Vec<(String,)> = sqlx::query_as(

@@ -88,7 +88,7 @@ async fn ac06_only_the_pupils_own_teachers_and_the_directie_invite(app: TestApp)
     assert_eq!(invite(&app, BAKKER, lotte, "a8@example.nl").await.0, 404);
     // A teacher of the school without any group.
     let school_a = app.school("OBS De Regenboog").await;
-    let at = app::server::clock::now();
+    let at = app.db.clock().now();
     for sql in [
         "INSERT INTO users (email, name, created_at) VALUES ('zonder.groep@regenboog.example', 'Zonder Groep', $1)",
         "INSERT INTO staff_roles (user_id, school_id, role) SELECT id, $1, 'teacher' FROM users WHERE email = 'zonder.groep@regenboog.example'",

@@ -397,7 +397,7 @@ async fn uploaded_not_processed(app: &TestApp, uid: &str, photo: Vec<u8>) -> i64
     .bind(uid)
     .bind(sanne_id)
     .bind(&key)
-    .bind(app::server::clock::now())
+    .bind(app.db.clock().now())
     .fetch_one(pool)
     .await)
     .expect("media row");
@@ -623,7 +623,7 @@ async fn up05_a_broken_upload_leaves_nothing(app: TestApp) {
     )
     .bind(sanne_id)
     .bind(&key)
-    .bind(app::server::clock::now() - 2 * 3600)
+    .bind(app.db.clock().now() - 2 * 3600)
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))

@@ -67,7 +67,7 @@ async fn drain(app: &TestApp) {
         let (open,): (i64,) = app::with_db!(&app.db, |pool| sqlx::query_as(
             "SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running') AND run_at <= $1"
         )
-        .bind(app::server::clock::now())
+        .bind(app.db.clock().now())
         .fetch_one(pool)
         .await)
         .unwrap();
@@ -357,7 +357,7 @@ async fn a_scheduled_newsletter_goes_out_at_its_moment(app: TestApp) {
     let tz = app.settings().digest.tz;
     let local = |secs: i64| {
         use chrono::TimeZone;
-        tz.timestamp_opt(app::server::clock::now() + secs, 0)
+        tz.timestamp_opt(app.db.clock().now() + secs, 0)
             .unwrap()
             .format("%Y-%m-%dT%H:%M")
             .to_string()
@@ -411,7 +411,7 @@ async fn a_scheduled_newsletter_goes_out_at_its_moment(app: TestApp) {
     app::with_db!(&app.db, |pool| sqlx::query(
         "UPDATE jobs SET run_at = $1 WHERE kind = 'newsletter.publish'"
     )
-    .bind(app::server::clock::now())
+    .bind(app.db.clock().now())
     .execute(pool)
     .await
     .map(|_| ()))

@@ -226,7 +226,7 @@ async fn pr01_the_weekly_summary_is_one_mail_per_guardian_with_only_what_they_ma
     app: TestApp,
 ) {
     jansen_also_at_kompas(&app).await;
-    let start = app::server::clock::now() - 1;
+    let start = app.db.clock().now() - 1;
     post_as(
         &app,
         SANNE,
@@ -275,7 +275,7 @@ async fn pr01_the_weekly_summary_is_one_mail_per_guardian_with_only_what_they_ma
     .await;
     drain(&app).await;
     let before = app.smtp.all().len();
-    let end = app::server::clock::now() + 1;
+    let end = app.db.clock().now() + 1;
     let run = app::notify::digest::RunJob {
         frequency: app::notify::model::Frequency::Weekly,
         from: start,

@@ -38,7 +38,7 @@ impl Kring {
     }
 }
 
-async fn open_jobs(db: &app::server::db::Db) -> i64 {
+async fn open_jobs(db: &app::platform::db::Db) -> i64 {
     let (n,): (i64,) = app::with_db!(db, |pool| {
         sqlx::query_as(
         "SELECT COUNT(*) FROM jobs WHERE kind LIKE 'digest.%' AND status IN ('pending', 'running')"
@@ -76,7 +76,9 @@ async fn killed_mid_send_loses_nothing(backend: Backend) {
     // 10 class groups of 20 pupils, each with a guardian, and a week of posts.
     kring.run(&["seed-load", "--groups", "10", "--posts", "200"]);
     kring.run(&["send-summary", "--queue-only"]);
-    let db = app::server::db::Db::connect(&url).await.unwrap();
+    let db = app::platform::db::Db::connect(&url, Default::default())
+        .await
+        .unwrap();
     let (expected,): (i64,) = app::with_db!(&db, |pool| sqlx::query_as(
         "SELECT COUNT(DISTINCT n.user_id) FROM notifications n JOIN guardianships g ON g.user_id = n.user_id"
     )

@@ -250,7 +250,7 @@ async fn pr04_logs_hold_no_personal_data(app: TestApp) {
 /// LD-02: a job whose runner died mid-way (lease taken, never finished) runs again after a restart;
 /// an idempotency key enqueued twice runs once.
 async fn ld02_jobs_survive_a_crash_and_run_once_per_key(app: TestApp) {
-    use app::server::jobs;
+    use app::platform::jobs;
     let db = &app.db;
     let user_id = app.user_id("ouder.devries@example.nl").await;
     let payload = app::accounts::server::ResetJob { user_id };
@@ -270,10 +270,13 @@ async fn ld02_jobs_survive_a_crash_and_run_once_per_key(app: TestApp) {
     assert_eq!(count, 1, "one job per idempotency key");
     // Simulate a runner that claimed the job and was killed: running, lease expired.
     app::with_db!(db, |pool| sqlx::query("UPDATE jobs SET status = 'running', attempts = 1, locked_until = 1 WHERE idempotency_key = 'crash-test'").execute(pool).await.map(|_| ())).unwrap();
-    let mailer = app::server::mail::Mailer::from_settings(&app.settings()).unwrap();
-    app::server::worker::run_due(&app::server::worker::Runner::new(app.state.clone(), mailer))
-        .await
-        .unwrap();
+    let mailer = app::platform::mail::Mailer::from_settings(&app.settings()).unwrap();
+    app::platform::worker::run_due(&app::platform::worker::Runner::new(
+        app.state.clone(),
+        mailer,
+    ))
+    .await
+    .unwrap();
     // This runner or the app's own (both may find the expired lease) finishes it, once.
     let mut status = String::new();
     for _ in 0..200 {
@@ -297,8 +300,8 @@ async fn ld02_jobs_survive_a_crash_and_run_once_per_key(app: TestApp) {
 /// Finished jobs are forgotten after a month; failed ones stay for an admin to look at.
 async fn old_finished_jobs_are_forgotten(app: TestApp) {
     let db = &app.db;
-    let now = app::server::clock::now();
-    let month = app::server::jobs::KEEP_DONE_SECS;
+    let now = db.clock().now();
+    let month = app::platform::jobs::KEEP_DONE_SECS;
     for (key, status, finished) in [
         ("old-done", "done", now - month - 60),
         ("new-done", "done", now - 60),
@@ -317,7 +320,7 @@ async fn old_finished_jobs_are_forgotten(app: TestApp) {
         .unwrap();
     }
     // The worker's own sweep may have run in between and forgotten it first: what counts is what is left.
-    assert!(app::server::jobs::forget_done(db).await.unwrap() <= 1);
+    assert!(app::platform::jobs::forget_done(db).await.unwrap() <= 1);
     let left: Vec<(String,)> = app::with_db!(db, |pool| sqlx::query_as(
         "SELECT idempotency_key FROM jobs WHERE kind = 'test' ORDER BY idempotency_key"
     )

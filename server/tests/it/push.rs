@@ -150,7 +150,7 @@ async fn ld02_pr06_push_carries_nothing_personal_and_a_gone_subscription_is_dele
         &app,
         "UPDATE push_subscriptions SET refreshed_at = $2 WHERE user_id = $1",
         jansen,
-        app::server::clock::now() - 61 * 86400,
+        app.db.clock().now() - 61 * 86400,
     )
     .await;
     let pruned = app::notify::push::prune(&app.db).await.unwrap();
@@ -181,7 +181,7 @@ async fn ss01_a_redirect_from_a_push_endpoint_is_not_followed(app: TestApp) {
 }
 
 db_tests!(
-    settings |s| s.outbound = app::server::outbound::Reach::Local;
+    settings |s| s.outbound = app::platform::outbound::Reach::Local;
     ld02_pr06_push_carries_nothing_personal_and_a_gone_subscription_is_deleted,
     ss01_a_redirect_from_a_push_endpoint_is_not_followed,
 );

@@ -8,7 +8,7 @@ use std::{
     time::Duration,
 };
 
-use app::server::storage::StorageConfig;
+use app::platform::storage::StorageConfig;
 use common::{
     images::{phone_photo, CANARIES, COMMENT_CANARY},
     Backend, TestApp,

@@ -157,7 +157,7 @@ async fn showcase_runs_twice_and_a_parent_sees_it(app: TestApp) {
 
     // The consent round of this school year is open; Jansen answered, De Vries is asked to.
     // (The banner asks on every page but the consent page itself.)
-    let (year, _, _) = app::server::clock::current_school_year();
+    let (year, _, _) = app.db.clock().current_school_year();
     let still_open = "te beantwoorden of te bevestigen";
     let mine = page(&app, &jansen, "/toestemming").await;
     assert!(

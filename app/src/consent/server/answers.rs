@@ -5,11 +5,7 @@ use super::{current_round, purposes, require_directie, Round};
 use crate::consent::model::{ChildQuestions, HistoryEntry, MyConsent, Purpose, Question};
 use crate::{
     error::AppError,
-    server::{
-        auth::Actor,
-        clock::{now, today},
-        db::Db,
-    },
+    platform::{auth::Actor, db::Db},
     with_db, with_tx,
 };
 
@@ -62,7 +58,7 @@ pub async fn confirm(db: &Db, actor: &Actor, answer_id: i64) -> Result<(), AppEr
     if !pending || in_force.is_some_and(|id| id > answer_id) {
         return Err(AppError::validation("answer", "consent_not_pending"));
     }
-    let at = now();
+    let at = db.clock().now();
     with_tx!(db, |tx| {
         sqlx::query(
             "UPDATE consent_answers SET confirmed_by = $2, confirmed_at = $3 WHERE id = $1",
@@ -106,7 +102,7 @@ async fn my_children(db: &Db, actor: &Actor) -> Result<Vec<Child>, AppError> {
          WHERE gs.user_id = $1 AND gs.no_access = FALSE ORDER BY p.first_name, p.id"
     )
     .bind(actor.user_id)
-    .bind(today())
+    .bind(db.clock().today())
     .fetch_all(pool)
     .await
     })?)
@@ -117,7 +113,7 @@ pub async fn my_consent(db: &Db, actor: &Actor) -> Result<MyConsent, AppError> {
     Ok(MyConsent {
         children: questions(db, actor).await?,
         history: history(db, actor).await?,
-        now: now(),
+        now: db.clock().now(),
     })
 }
 
@@ -311,10 +307,10 @@ pub async fn answer(
     let locked = round
         .as_ref()
         .and_then(|r| r.lock_date.as_deref())
-        .is_some_and(|d| today().as_str() > d);
+        .is_some_and(|d| db.clock().today().as_str() > d);
     let round_id = round.as_ref().map(|r| r.id);
     let strict = round.as_ref().is_some_and(|r| r.strict);
-    let at = now();
+    let at = db.clock().now();
     with_tx!(db, |tx| {
         for (purpose_id, yes) in answers {
             let (text_id,): (i64,) = sqlx::query_as(

@@ -13,11 +13,7 @@ pub use tags::*;
 use super::model::{Purpose, DEFAULT_PURPOSES};
 use crate::{
     error::AppError,
-    server::{
-        auth::Actor,
-        clock::{now, today},
-        db::Db,
-    },
+    platform::{auth::Actor, db::Db},
     with_db, with_tx,
 };
 
@@ -47,7 +43,7 @@ pub(super) async fn ensure_purposes(
     school_id: i64,
     actor: &Actor,
 ) -> Result<(), AppError> {
-    let at = now();
+    let at = db.clock().now();
     with_tx!(db, |tx| {
         for (position, (kind, title, explanation)) in DEFAULT_PURPOSES.iter().enumerate() {
             let id: Option<(i64,)> = sqlx::query_as(
@@ -95,7 +91,7 @@ pub(super) async fn current_round(db: &Db, school_id: i64) -> Result<Option<Roun
          WHERE r.school_id = $1 AND sy.starts_on <= $2 AND sy.ends_on >= $2"
     )
     .bind(school_id)
-    .bind(today())
+    .bind(db.clock().today())
     .fetch_optional(pool)
     .await)?)
 }

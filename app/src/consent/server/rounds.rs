@@ -4,11 +4,7 @@ use super::{current_round, ensure_purposes, purposes, require_directie};
 use crate::consent::model::{PendingAnswer, RoundView, Wording};
 use crate::{
     error::AppError,
-    server::{
-        auth::Actor,
-        clock::{now, today},
-        db::Db,
-    },
+    platform::{auth::Actor, db::Db},
     with_db, with_tx,
 };
 
@@ -32,7 +28,7 @@ pub async fn round_view(db: &Db, actor: &Actor, school_id: i64) -> Result<RoundV
          WHERE g.school_id = $1 AND g.kind = 'class' AND sy.starts_on <= $2 AND sy.ends_on >= $2 ORDER BY g.name"
     )
     .bind(school_id)
-    .bind(today())
+    .bind(db.clock().today())
     .fetch_all(pool)
     .await
     })?;
@@ -67,7 +63,7 @@ pub async fn round_view(db: &Db, actor: &Actor, school_id: i64) -> Result<RoundV
         groups,
         waiting,
         pending,
-        now: now(),
+        now: db.clock().now(),
     })
 }
 
@@ -139,7 +135,7 @@ async fn mail_waiting(
     reminder: bool,
 ) -> Result<usize, AppError> {
     let users = waiting_guardians(db, school_id, round_id).await?;
-    let day = today();
+    let day = db.clock().today();
     for user_id in &users {
         let job = MailJob {
             user_id: *user_id,
@@ -152,7 +148,7 @@ async fn mail_waiting(
         } else {
             format!("{MAIL_JOB}.{round_id}.{user_id}")
         };
-        crate::server::jobs::enqueue(db, MAIL_JOB, &job, &key).await?;
+        crate::platform::jobs::enqueue(db, MAIL_JOB, &job, &key).await?;
     }
     Ok(users.len())
 }
@@ -198,7 +194,7 @@ pub async fn open_round(
     .bind(strict)
     .bind(lock_date)
     .bind(actor.user_id)
-    .bind(now())
+    .bind(db.clock().now())
     .execute(pool)
     .await
     .map(|r| r.rows_affected())
@@ -238,7 +234,7 @@ pub async fn set_wording(
         .bind(&wording.title)
         .bind(&wording.explanation)
         .bind(actor.user_id)
-        .bind(now())
+        .bind(db.clock().now())
         .execute(&mut *tx)
         .await?;
     });

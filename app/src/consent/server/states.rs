@@ -5,7 +5,7 @@ use super::{current_round, placeholders, purposes};
 use crate::consent::model::{ConsentRow, ConsentState, GroupConsent, TagCandidate, PHOTOS};
 use crate::{
     error::AppError,
-    server::{auth::Actor, clock::today, db::Db},
+    platform::{auth::Actor, db::Db},
     with_db,
 };
 
@@ -123,11 +123,11 @@ pub async fn tag_candidates(db: &Db, actor: &Actor) -> Result<Vec<TagCandidate>,
          JOIN pupils p ON p.id = pl.pupil_id JOIN school_years sy ON sy.id = pl.school_year_id \
          WHERE sy.starts_on <= $2 AND sy.ends_on >= $2 AND pl.group_id IN ({}) \
          ORDER BY p.first_name, p.last_name",
-        crate::server::visibility::POSTABLE_GROUPS
+        crate::platform::visibility::POSTABLE_GROUPS
     );
     let rows: Vec<(i64, String, i64, i64)> = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(actor.user_id)
-        .bind(today())
+        .bind(db.clock().today())
         .fetch_all(pool)
         .await)?;
     let mut by_school: HashMap<i64, Vec<i64>> = HashMap::new();

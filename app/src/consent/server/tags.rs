@@ -4,7 +4,7 @@ use super::tag_candidates;
 use crate::{
     consent::model::{PhotoTags, TagCandidate},
     error::AppError,
-    server::{auth::Actor, db::Db},
+    platform::{auth::Actor, db::Db},
     with_db, with_tx,
 };
 

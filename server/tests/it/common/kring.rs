@@ -6,7 +6,7 @@ use std::{
     time::Duration,
 };
 
-use app::server::db::Db;
+use app::platform::db::Db;
 
 use super::{database, unique, Backend, PASSWORD};
 
@@ -58,7 +58,7 @@ impl Kring {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let db = Db::connect(&db_url).await.expect("db");
+        let db = Db::connect(&db_url, Default::default()).await.expect("db");
         Kring {
             child,
             url,

@@ -9,7 +9,7 @@ pub mod smtp;
 
 use std::{path::PathBuf, sync::Arc};
 
-use app::server::{
+use app::platform::{
     auth,
     db::Db,
     state::{AppState, Settings},
@@ -81,7 +81,7 @@ macro_rules! db_tests {
 }
 
 pub fn unique() -> String {
-    app::server::secrets::new_token()[..16].to_string()
+    app::platform::secrets::new_token()[..16].to_string()
 }
 
 pub async fn database(backend: Backend, dir: &std::path::Path) -> String {
@@ -165,7 +165,9 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     })
     .expect("config");
     adjust(&mut config.settings);
-    let db = Db::connect(&config.database_url).await.expect("connect");
+    let db = Db::connect(&config.database_url, config.clock())
+        .await
+        .expect("connect");
     db.migrate().await.expect("migrate");
     server::seed::seed_demo(&db, PASSWORD).await.expect("seed");
     let state = server::app_state(&config, db.clone()).expect("state");

@@ -64,7 +64,7 @@ fn worker_source(options: &LeptosOptions) -> &'static str {
         let mut files = build_files(options);
         files.extend(STATIC.iter().map(|s| s.to_string()));
         let list = serde_json::to_string(&files).unwrap_or_else(|_| "[]".into());
-        let version = &crate::server::secrets::hash_token(&list)[..12];
+        let version = &crate::platform::secrets::hash_token(&list)[..12];
         include_str!("sw.js")
             .replace("__VERSION__", version)
             .replace("[\"__PRECACHE__\"]", &list)

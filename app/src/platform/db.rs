@@ -3,14 +3,24 @@
 //! drivers decode booleans and integers correctly, where sqlx's `Any` driver does not.
 use std::{str::FromStr, time::Duration};
 
+use super::clock::Clock;
 use sqlx::{
     postgres::PgPoolOptions,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     PgPool, SqlitePool,
 };
 
+/// The database and the clock. Every rule that reads or writes takes this handle, so it carries the
+/// one clock too: a function that stores a moment or asks "which school year is it" cannot reach for
+/// the wall clock instead, and a test that moves the clock moves it for every query at once.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pub pool: Pool,
+    clock: Clock,
+}
+
+#[derive(Clone, Debug)]
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -19,9 +29,9 @@ pub enum Db {
 #[macro_export]
 macro_rules! with_db {
     ($db:expr, |$pool:ident| $body:expr) => {
-        match $db {
-            $crate::server::db::Db::Sqlite($pool) => $body,
-            $crate::server::db::Db::Postgres($pool) => $body,
+        match &$db.pool {
+            $crate::platform::db::Pool::Sqlite($pool) => $body,
+            $crate::platform::db::Pool::Postgres($pool) => $body,
         }
     };
 }
@@ -32,15 +42,15 @@ macro_rules! with_db {
 #[macro_export]
 macro_rules! with_tx {
     ($db:expr, |$tx:ident| $body:expr) => {
-        match $db {
-            $crate::server::db::Db::Sqlite(pool) => {
+        match &$db.pool {
+            $crate::platform::db::Pool::Sqlite(pool) => {
                 #[allow(unused_mut)]
                 let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let result = $body;
                 $tx.commit().await?;
                 result
             }
-            $crate::server::db::Db::Postgres(pool) => {
+            $crate::platform::db::Pool::Postgres(pool) => {
                 #[allow(unused_mut)]
                 let mut $tx = pool.begin().await?;
                 let result = $body;
@@ -64,7 +74,8 @@ pub enum ConnectError {
 }
 
 impl Db {
-    pub async fn connect(url: &str) -> Result<Db, ConnectError> {
+    /// Opens the database at `url`; `clock` is the one every query of this handle uses.
+    pub async fn connect(url: &str, clock: Clock) -> Result<Db, ConnectError> {
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -76,14 +87,20 @@ impl Db {
                 .max_connections(8)
                 .connect_with(options)
                 .await?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db {
+                pool: Pool::Sqlite(pool),
+                clock,
+            })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
-            Ok(Db::Postgres(pool))
+            Ok(Db {
+                pool: Pool::Postgres(pool),
+                clock,
+            })
         } else {
             Err(ConnectError::UnknownScheme)
         }
@@ -91,8 +108,8 @@ impl Db {
 
     /// Applies the embedded, append-only migrations of this backend.
     pub async fn migrate(&self) -> Result<(), ConnectError> {
-        match self {
-            Db::Sqlite(pool) => {
+        match &self.pool {
+            Pool::Sqlite(pool) => {
                 // SQLite can change a table's key only by rebuilding the table, and a DROP TABLE with
                 // foreign keys on deletes the rows that point into it (ON DELETE CASCADE). The pragma
                 // cannot change inside the migration's transaction, so the migrations get a connection
@@ -111,7 +128,7 @@ impl Db {
                     return Err(ConnectError::ForeignKeys(table.clone()));
                 }
             }
-            Db::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+            Pool::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
         }
         Ok(())
     }
@@ -125,10 +142,15 @@ impl Db {
     }
 
     pub fn backend(&self) -> &'static str {
-        match self {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
         }
+    }
+
+    /// The one clock: now, today and the school year in the foundation's time zone.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     pub async fn close(&self) {

@@ -2,7 +2,7 @@
 //! requests: roles and group access are read fresh, so a removed right stops at the next request (AC-03).
 use crate::{error::AppError, with_db};
 
-use super::{clock::now, db::Db, secrets};
+use super::{db::Db, secrets};
 
 pub const SESSION_COOKIE: &str = "kring_session";
 const HOUR: i64 = 3600;
@@ -98,7 +98,7 @@ pub async fn load_actor(db: &Db, user_id: i64) -> Result<Option<Actor>, AppError
 /// the cookie. Only the token's hash is stored.
 pub async fn start_session(db: &Db, actor: &Actor) -> Result<String, AppError> {
     let token = secrets::new_token();
-    let at = now();
+    let at = db.clock().now();
     with_db!(db, |pool| {
         sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)"
@@ -116,7 +116,7 @@ pub async fn start_session(db: &Db, actor: &Actor) -> Result<String, AppError> {
 /// keep reads cheap).
 pub async fn session_actor(db: &Db, token: &str) -> Result<Option<Actor>, AppError> {
     let hash = secrets::hash_token(token);
-    let at = now();
+    let at = db.clock().now();
     let row: Option<(i64, i64)> = with_db!(db, |pool| sqlx::query_as(
         "SELECT user_id, last_seen_at FROM sessions WHERE id_hash = $1 AND expires_at > $2"
     )

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use super::{
-    clock::now,
     jobs::{self, Job, IDLE_POLL},
     mail::{html_body, Mail, Mailer},
     secrets,
@@ -77,8 +76,8 @@ async fn loop_jobs(runner: &Runner, lane: jobs::Lane, schedules: bool) {
     let mut swept_at = 0;
     loop {
         if schedules {
-            if now() - swept_at >= SWEEP_SECS {
-                swept_at = now();
+            if state.db.clock().now() - swept_at >= SWEEP_SECS {
+                swept_at = state.db.clock().now();
                 let slot = format!("sweep.{}", swept_at / SWEEP_SECS);
                 if let Err(e) = media::server::queue_purge(state, &slot).await {
                     tracing::error!(error = %e, "could not queue the media sweep");
@@ -252,7 +251,7 @@ async fn invitation_mail(state: &AppState, job: InvitationJob) -> Result<Option<
          WHERE i.id = $1 AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2"
     )
     .bind(job.invitation_id)
-    .bind(now())
+    .bind(db.clock().now())
     .fetch_optional(pool)
     .await
     })?;
@@ -306,7 +305,7 @@ async fn reset_mail(state: &AppState, job: ResetJob) -> Result<Option<Mail>, App
         return Ok(None);
     };
     let token = secrets::new_token();
-    let at = now();
+    let at = db.clock().now();
     with_db!(db, |pool| {
         sqlx::query(
         "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)"

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
-use super::{clock::now, db::Db};
+use super::db::{Db, Pool};
 use crate::{error::AppError, with_db};
 
 /// How long a claimed job is leased when the settings do not say otherwise.
@@ -53,7 +53,7 @@ pub async fn enqueue_new<T: Serialize>(
     key: &str,
 ) -> Result<bool, AppError> {
     let payload = serde_json::to_string(payload).map_err(|_| AppError::Internal)?;
-    let at = now();
+    let at = db.clock().now();
     let inserted = with_db!(db, |pool| {
         sqlx::query(ENQUEUE_SQL)
             .bind(kind)
@@ -72,7 +72,7 @@ pub async fn enqueue_many(db: &Db, items: &[(&str, String, String)]) -> Result<(
     if items.is_empty() {
         return Ok(());
     }
-    let at = now();
+    let at = db.clock().now();
     crate::with_tx!(db, |tx| {
         for (kind, payload, key) in items {
             sqlx::query(
@@ -117,9 +117,9 @@ impl Lane {
 /// the two lookups walks the `(status, run_at)` index and stops at the first row of the lane, so a
 /// queue of ten thousand mails costs the same per claim as a queue of ten.
 pub async fn claim(db: &Db, lease_secs: i64, lane: Lane) -> Result<Option<Job>, AppError> {
-    let lock = match db {
-        Db::Sqlite(_) => "",
-        Db::Postgres(_) => "FOR UPDATE SKIP LOCKED",
+    let lock = match db.pool {
+        Pool::Sqlite(_) => "",
+        Pool::Postgres(_) => "FOR UPDATE SKIP LOCKED",
     };
     let kinds = lane.condition();
     let expired = format!(
@@ -129,7 +129,7 @@ pub async fn claim(db: &Db, lease_secs: i64, lane: Lane) -> Result<Option<Job>, 
         "SELECT id FROM jobs WHERE status = 'pending' AND run_at <= $1 AND {kinds} ORDER BY run_at, id LIMIT 1 {lock}"
     );
     for pick in [expired, due] {
-        let at = now();
+        let at = db.clock().now();
         let sql = format!(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $2 \
              WHERE id = ({pick}) AND (status = 'pending' OR locked_until < $1) \
@@ -155,7 +155,7 @@ pub async fn complete(db: &Db, id: i64) -> Result<(), AppError> {
         "UPDATE jobs SET status = 'done', locked_until = NULL, finished_at = $2, last_error = NULL WHERE id = $1"
     )
     .bind(id)
-    .bind(now())
+    .bind(db.clock().now())
     .execute(pool).await.map(|r| r.rows_affected())
     })?;
     Ok(())
@@ -170,7 +170,7 @@ pub async fn forget_done(db: &Db) -> Result<u64, AppError> {
     Ok(with_db!(db, |pool| sqlx::query(
         "DELETE FROM jobs WHERE status = 'done' AND finished_at < $1"
     )
-    .bind(now() - KEEP_DONE_SECS)
+    .bind(db.clock().now() - KEEP_DONE_SECS)
     .execute(pool)
     .await
     .map(|r| r.rows_affected()))?)
@@ -180,9 +180,9 @@ pub async fn forget_done(db: &Db) -> Result<u64, AppError> {
 /// `error` must not contain personal data: it is shown to admins.
 pub async fn fail(db: &Db, job: &Job, error: &str) -> Result<(), AppError> {
     let (status, run_at) = if job.attempts >= MAX_ATTEMPTS {
-        ("failed", now())
+        ("failed", db.clock().now())
     } else {
-        ("pending", now() + backoff_secs(job.attempts))
+        ("pending", db.clock().now() + backoff_secs(job.attempts))
     };
     with_db!(db, |pool| {
         sqlx::query(
