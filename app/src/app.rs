@@ -18,14 +18,12 @@ use crate::{
         group::GroupConsentPage, mine::MyConsentPage, photo_tags::PhotoTagsPage,
         round::ConsentRoundPage,
     },
+    feed::pages::{feed::FeedPage, group::GroupPage, groups::GroupsPage, post::PostPage},
     i18n::*,
     moderation::pages::{queue::QueuePage, report::ReportPage},
     newsletters::pages::{NewsletterFormPage, NewslettersPage},
     notify::pages::{NotificationSettingsPage, NotificationsPage, UnsubscribePage},
-    posts::pages::{
-        compose::ComposePage, edit::EditPage, feed::FeedPage, group::GroupPage, groups::GroupsPage,
-        post::PostPage,
-    },
+    posts::pages::{compose::ComposePage, edit::EditPage},
     ui::{feedback::NotFound, layout::Layout},
 };
 

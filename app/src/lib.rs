@@ -18,6 +18,7 @@ pub mod client;
 pub mod comments;
 pub mod consent;
 pub mod error;
+pub mod feed;
 pub mod links;
 pub mod media;
 pub mod moderation;
@@ -26,6 +27,8 @@ pub mod newsletters;
 pub mod notify;
 #[cfg(feature = "ssr")]
 pub mod platform;
+#[cfg(feature = "ssr")]
+pub mod policy;
 pub mod posts;
 pub mod ui;
 

@@ -269,8 +269,8 @@ async fn create(db: &Db, password: &str) -> Result<(), AppError> {
             .bind(when)
             // Families may comment on a class post; a school-wide one never has comments.
             .bind(!group.is_empty())
-            .bind(app::posts::markup::render(body))
-            .bind(app::posts::markup::VERSION)
+            .bind(app::platform::markup::render(body))
+            .bind(app::platform::markup::VERSION)
             .fetch_one(&mut *tx)
             .await?;
             sqlx::query("INSERT INTO post_groups (post_id, group_id) VALUES ($1, $2)")

@@ -189,7 +189,7 @@ async fn create(db: &Db, password: &str, size: &LoadSize) -> Result<(), AppError
         // a child tagged (the photos' files do not exist: the feed only links to them).
         let rendered: Vec<String> = BODIES
             .iter()
-            .map(|b| app::posts::markup::render(b))
+            .map(|b| app::platform::markup::render(b))
             .collect();
         for i in 0..size.posts {
             let (s, group, pupil) = if i % 20 == 19 {
@@ -209,7 +209,7 @@ async fn create(db: &Db, password: &str, size: &LoadSize) -> Result<(), AppError
             .bind(BODIES[i % BODIES.len()])
             .bind(at - (i as i64) * 600)
             .bind(&rendered[i % BODIES.len()])
-            .bind(app::posts::markup::VERSION)
+            .bind(app::platform::markup::VERSION)
             .fetch_one(&mut *tx)
             .await?;
             sqlx::query("INSERT INTO post_groups (post_id, group_id) VALUES ($1, $2)")

@@ -430,7 +430,7 @@ async fn newsletter(state: &AppState, runner: &worker::Runner) -> Result<()> {
         None => draft_newsletter(state, runner, &directie).await?,
     };
     // A run that stopped between saving and sending left a draft: it is sent now.
-    let post = posts::server::get(db, &directie, id)
+    let post = app::feed::read::post(db, &directie, id)
         .await
         .context("newsletter")?;
     if post.unsent() {

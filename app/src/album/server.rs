@@ -1,14 +1,11 @@
-//! Album queries. Both the page and the zip read media through `media_visible`, so the album
+//! Album queries. Both the page and the zip read media through `policy::media_visible`, so the album
 //! shows exactly what the guardian may see anywhere else, consent of other children included.
 use super::model::{AlbumChild, AlbumYear};
 use crate::{
     error::AppError,
     media::model::MediaView,
-    platform::{
-        auth::Actor,
-        db::Db,
-        visibility::{media_visible, photo_consented},
-    },
+    platform::{auth::Actor, db::Db},
+    policy::{self, Sql, Viewer},
     with_db,
 };
 
@@ -32,22 +29,24 @@ pub async fn album(db: &Db, actor: &Actor) -> Result<Vec<AlbumChild>, AppError> 
     .fetch_all(pool)
     .await
     })?;
-    let visible = media_visible("m");
-    let sql = format!(
-        "SELECT t.pupil_id, ap.created_at AS at, m.post_id, m.uid, m.kind, m.width, m.height, \
-           EXISTS (SELECT 1 FROM media_tags r WHERE r.media_id = m.id \
-                   AND NOT {consented}) AS restricted \
-         FROM media_tags t JOIN media m ON m.id = t.media_id JOIN posts ap ON ap.id = m.post_id \
-           JOIN guardianships ag ON ag.pupil_id = t.pupil_id AND ag.user_id = $1 AND ag.no_access = FALSE \
-         WHERE m.status = 'ready' AND {visible} \
-         ORDER BY ap.created_at DESC, ap.id DESC, m.position, m.id",
-        consented = photo_consented("r.pupil_id")
-    );
-    let rows: Vec<Tagged> = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(actor.user_id)
-        .bind(db.clock().today())
-        .fetch_all(pool)
-        .await)?;
+    let v = Viewer::new(db, actor);
+    let rows: Vec<Tagged> = with_db!(db, |pool| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT t.pupil_id, ap.created_at AS at, m.post_id, m.uid, m.kind, m.width, m.height, \
+               EXISTS (SELECT 1 FROM media_tags r WHERE r.media_id = m.id AND NOT ",
+        );
+        policy::photo_consented(&mut q, &v, "r.pupil_id");
+        q.add(
+            ") AS restricted \
+             FROM media_tags t JOIN media m ON m.id = t.media_id JOIN posts ap ON ap.id = m.post_id \
+               JOIN guardianships ag ON ag.pupil_id = t.pupil_id AND ag.no_access = FALSE AND ag.user_id = ",
+        )
+        .id(v.user_id)
+        .add(" WHERE m.status = 'ready' AND ");
+        policy::media_visible(&mut q, &v, "m");
+        q.add(" ORDER BY ap.created_at DESC, ap.id DESC, m.position, m.id");
+        q.build_query_as().fetch_all(pool).await
+    })?;
     Ok(children
         .into_iter()
         .map(|(pupil_id, name)| {
@@ -97,21 +96,20 @@ pub async fn zip_files(
     .fetch_optional(pool)
     .await)?;
     let (first_name,) = child.ok_or(AppError::NotFound)?;
-    let visible = media_visible("m");
-    let sql = format!(
-        "SELECT f.storage_key, f.bytes, m.kind, zp.created_at AS at \
-         FROM media_tags t JOIN media m ON m.id = t.media_id JOIN posts zp ON zp.id = m.post_id \
-           JOIN media_files f ON f.media_id = m.id \
-             AND f.variant = CASE WHEN m.kind = 'video' THEN 'video' ELSE 'full' END \
-         WHERE t.pupil_id = $3 AND m.status = 'ready' AND {visible} \
-         ORDER BY zp.created_at, zp.id, m.position, m.id"
-    );
-    let files: Vec<ZipFile> = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(actor.user_id)
-        .bind(db.clock().today())
-        .bind(pupil_id)
-        .fetch_all(pool)
-        .await)?;
+    let v = Viewer::new(db, actor);
+    let files: Vec<ZipFile> = with_db!(db, |pool| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT f.storage_key, f.bytes, m.kind, zp.created_at AS at \
+             FROM media_tags t JOIN media m ON m.id = t.media_id JOIN posts zp ON zp.id = m.post_id \
+               JOIN media_files f ON f.media_id = m.id \
+                 AND f.variant = CASE WHEN m.kind = 'video' THEN 'video' ELSE 'full' END \
+             WHERE m.status = 'ready' AND t.pupil_id = ",
+        );
+        q.id(pupil_id).add(" AND ");
+        policy::media_visible(&mut q, &v, "m");
+        q.add(" ORDER BY zp.created_at, zp.id, m.position, m.id");
+        q.build_query_as().fetch_all(pool).await
+    })?;
     Ok((
         first_name,
         files

@@ -1,10 +1,11 @@
-//! Comment rules and queries. Reading and writing go through `readable_posts`, so a comment on a
-//! post the actor may not see is simply not found (AC-02).
+//! Comment rules and queries. Reading and writing go through `policy::readable_post`, so a comment
+//! on a post the actor may not see is simply not found (AC-02).
 use super::model::{CommentText, CommentView, Comments, Reason};
 use crate::{
     error::AppError,
     notify::server::Event,
-    platform::{auth::Actor, db::Db, visibility::readable_posts},
+    platform::{auth::Actor, db::Db},
+    policy::{self, PostRef, Sql, Viewer},
     with_db, with_tx,
 };
 
@@ -35,23 +36,9 @@ async fn allowed_for_post(db: &Db, post_id: i64) -> Result<bool, AppError> {
 }
 
 /// The author of the post, the directie of its school, and staff of its groups may remove comments
-/// and handle reports about it.
-pub async fn may_moderate(db: &Db, actor: &Actor, post_id: i64) -> Result<bool, AppError> {
-    let (n,): (i64,) = with_db!(db, |pool| {
-        sqlx::query_as(
-        "SELECT COUNT(*) FROM posts p WHERE p.id = $1 AND (p.author_id = $2 \
-           OR EXISTS (SELECT 1 FROM staff_roles sr WHERE sr.user_id = $2 AND sr.school_id = p.school_id \
-                      AND sr.role = 'directie') \
-           OR EXISTS (SELECT 1 FROM post_groups pg JOIN group_staff gs ON gs.group_id = pg.group_id \
-                      JOIN staff_roles sr ON sr.user_id = gs.user_id AND sr.school_id = p.school_id \
-                      WHERE pg.post_id = p.id AND gs.user_id = $2))"
-    )
-    .bind(post_id)
-    .bind(actor.user_id)
-    .fetch_one(pool)
-    .await
-    })?;
-    Ok(n > 0)
+/// and handle reports about it (`policy::Power::moderate`).
+async fn may_moderate(db: &Db, v: &Viewer, post: &PostRef) -> Result<bool, AppError> {
+    Ok(policy::power_over(db, v, post).await?.moderate)
 }
 
 const AUDIT: &str =
@@ -70,26 +57,23 @@ struct Row {
 
 /// The comments of a post the actor may read, oldest first.
 pub async fn list(db: &Db, actor: &Actor, post_id: i64) -> Result<Comments, AppError> {
-    let post = crate::posts::server::get(db, actor, post_id).await?;
+    let v = Viewer::new(db, actor);
+    let post = policy::readable_post(db, &v, post_id).await?;
     let allowed = allowed_for_post(db, post_id).await?;
-    let readable = readable_posts();
-    let sql = format!(
-        "SELECT c.id, c.author_id, u.name AS author_name, c.body, c.created_at, \
-           c.removed_at IS NOT NULL AS removed \
-         FROM comments c JOIN users u ON u.id = c.author_id \
-         WHERE c.post_id = $3 AND c.post_id IN ({readable}) ORDER BY c.created_at, c.id"
-    );
     let rows: Vec<Row> = if allowed {
-        with_db!(db, |pool| sqlx::query_as(&sql)
-            .bind(actor.user_id)
-            .bind(db.clock().today())
-            .bind(post_id)
-            .fetch_all(pool)
-            .await)?
+        with_db!(db, |pool| sqlx::query_as(
+            "SELECT c.id, c.author_id, u.name AS author_name, c.body, c.created_at, \
+               c.removed_at IS NOT NULL AS removed \
+             FROM comments c JOIN users u ON u.id = c.author_id \
+             WHERE c.post_id = $1 ORDER BY c.created_at, c.id"
+        )
+        .bind(post.id)
+        .fetch_all(pool)
+        .await)?
     } else {
         Vec::new()
     };
-    let can_remove = !rows.is_empty() && may_moderate(db, actor, post_id).await?;
+    let can_remove = !rows.is_empty() && may_moderate(db, &v, &post).await?;
     Ok(Comments {
         comments: rows
             .into_iter()
@@ -115,8 +99,8 @@ pub async fn list(db: &Db, actor: &Actor, post_id: i64) -> Result<Comments, AppE
 }
 
 pub async fn add(db: &Db, actor: &Actor, post_id: i64, text: CommentText) -> Result<i64, AppError> {
-    let post = crate::posts::server::get(db, actor, post_id).await?;
-    if post.processing() || !post.comments_open || !allowed_for_post(db, post_id).await? {
+    let post = policy::readable_post(db, &Viewer::new(db, actor), post_id).await?;
+    if !post.published || !post.comments_open || !allowed_for_post(db, post_id).await? {
         return Err(AppError::validation("body", "comments_closed"));
     }
     let at = db.clock().now();
@@ -142,17 +126,17 @@ pub async fn find(
     actor: &Actor,
     comment_id: i64,
 ) -> Result<(i64, i64, String, String), AppError> {
-    let readable = readable_posts();
-    let sql = format!(
-        "SELECT c.post_id, c.author_id, u.name, c.body FROM comments c JOIN users u ON u.id = c.author_id \
-         WHERE c.id = $3 AND c.removed_at IS NULL AND c.post_id IN ({readable})"
-    );
-    with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(actor.user_id)
-        .bind(db.clock().today())
-        .bind(comment_id)
-        .fetch_optional(pool)
-        .await)?
+    let v = Viewer::new(db, actor);
+    with_db!(db, |pool| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT c.post_id, c.author_id, u.name, c.body FROM comments c JOIN users u ON u.id = c.author_id \
+             WHERE c.removed_at IS NULL AND c.id = ",
+        );
+        q.id(comment_id).add(" AND c.post_id IN (");
+        policy::readable_posts(&mut q, &v);
+        q.add(")");
+        q.build_query_as().fetch_optional(pool).await
+    })?
     .ok_or(AppError::NotFound)
 }
 
@@ -190,7 +174,9 @@ pub async fn remove(
     reason: &Reason,
 ) -> Result<i64, AppError> {
     let (post_id, _, _, _) = find(db, actor, comment_id).await?;
-    if !may_moderate(db, actor, post_id).await? {
+    let v = Viewer::new(db, actor);
+    let post = policy::readable_post(db, &v, post_id).await?;
+    if !may_moderate(db, &v, &post).await? {
         return Err(AppError::Forbidden);
     }
     let at = db.clock().now();

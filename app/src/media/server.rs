@@ -1,16 +1,11 @@
 //! Media rules and queries: the life of an upload (receiving → uploaded → ready / failed →
 //! discarded) and which files a viewer may fetch. The job that processes uploads is in
 //! `processing.rs`, the sweep that deletes what nobody can see any more in `sweep.rs`.
-use super::model::{MediaView, Variant};
+use super::model::Variant;
 use crate::{
     error::AppError,
-    platform::{
-        auth::Actor,
-        db::Db,
-        jobs, secrets,
-        state::AppState,
-        visibility::{media_visible, photo_consented},
-    },
+    platform::{auth::Actor, db::Db, jobs, secrets, state::AppState},
+    policy::{self, Sql, Viewer},
     with_db,
 };
 
@@ -98,61 +93,6 @@ pub async fn abandon(db: &Db, id: i64) {
     }
 }
 
-/// Ready media of these posts, in order. The caller has already checked the posts are readable.
-pub async fn of_posts(
-    db: &Db,
-    actor: &Actor,
-    post_ids: &[i64],
-) -> Result<Vec<MediaView>, AppError> {
-    if post_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let visible = media_visible("m");
-    let consented = photo_consented("t.pupil_id");
-    let placeholders: Vec<String> = (3..post_ids.len() + 3).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT m.post_id, m.uid, m.kind, m.width, m.height, EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = m.id \
-           AND NOT {consented}) AS restricted FROM media m \
-         WHERE m.status = 'ready' AND m.post_id IN ({}) AND {visible} ORDER BY m.post_id, m.position, m.id",
-        placeholders.join(", ")
-    );
-    Ok(with_db!(db, |pool| {
-        let mut q = sqlx::query_as(&sql)
-            .bind(actor.user_id)
-            .bind(db.clock().today());
-        for id in post_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(pool).await
-    })?)
-}
-
-/// Items of these posts whose processing failed after the upload (for example a video ffmpeg
-/// could not read): (post id, refusal key), for the author's notice.
-/// The mark `failures_of_posts` gives an item still being processed.
-pub const PENDING: &str = "media_pending";
-
-/// Why items of these posts failed (their refusal keys), and `PENDING` for each item that is
-/// still being processed: for the author and the directie.
-pub async fn failures_of_posts(db: &Db, post_ids: &[i64]) -> Result<Vec<(i64, String)>, AppError> {
-    if post_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders: Vec<String> = (1..=post_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT post_id, CASE WHEN status = 'failed' THEN COALESCE(failure, 'media_failed') ELSE '{PENDING}' END FROM media \
-         WHERE status IN ('failed', 'receiving', 'uploaded') AND post_id IN ({}) ORDER BY post_id, position, id",
-        placeholders.join(", ")
-    );
-    Ok(with_db!(db, |pool| {
-        let mut q = sqlx::query_as(&sql);
-        for id in post_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(pool).await
-    })?)
-}
-
 #[derive(sqlx::FromRow)]
 pub struct StoredFile {
     pub storage_key: String,
@@ -168,19 +108,22 @@ pub async fn file(
     uid: &str,
     variant: Variant,
 ) -> Result<Option<StoredFile>, AppError> {
-    let visible = media_visible("m");
-    let sql = format!(
-        "SELECT f.storage_key, f.content_type, f.bytes FROM media_files f JOIN media m ON m.id = f.media_id \
-         WHERE m.uid = $3 AND f.variant = $4 AND m.status = 'ready' \
-           AND ((m.post_id IS NULL AND m.uploader_id = $1) OR {visible})"
-    );
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(actor.user_id)
-        .bind(db.clock().today())
-        .bind(uid)
-        .bind(variant.as_str())
-        .fetch_optional(pool)
-        .await)?)
+    let v = Viewer::new(db, actor);
+    Ok(with_db!(db, |pool| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT f.storage_key, f.content_type, f.bytes FROM media_files f JOIN media m ON m.id = f.media_id \
+             WHERE m.status = 'ready' AND m.uid = ",
+        );
+        q.text(uid)
+            .add(" AND f.variant = ")
+            .text(variant.as_str())
+            .add(" AND ((m.post_id IS NULL AND m.uploader_id = ")
+            .id(v.user_id)
+            .add(") OR ");
+        policy::media_visible(&mut q, &v, "m");
+        q.add(")");
+        q.build_query_as().fetch_optional(pool).await
+    })?)
 }
 
 /// The uploads of a form that was refused: discarded at once, so they are neither processed nor

@@ -5,6 +5,7 @@ use crate::{
     comments::model::Reason,
     error::AppError,
     platform::{auth::Actor, db::Db, state::AppState},
+    policy::{self, Viewer},
     with_db, with_tx,
 };
 
@@ -22,7 +23,7 @@ async fn target(
     post_id: i64,
     comment_id: Option<i64>,
 ) -> Result<Target, AppError> {
-    let post = crate::posts::server::get(db, actor, post_id).await?;
+    let post = policy::readable_post(db, &Viewer::new(db, actor), post_id).await?;
     let (author_id, author_name, text) = match comment_id {
         Some(id) => {
             let (of_post, author_id, name, body) =
@@ -33,18 +34,20 @@ async fn target(
             (author_id, name, body)
         }
         None => {
-            // The author's own text (the view holds only rendered HTML for readers).
-            let (body,): (String,) = with_db!(db, |pool| sqlx::query_as(
-                "SELECT body FROM posts WHERE id = $1"
+            // The author's own text (readers' views hold only the rendered HTML).
+            let (title, body, name): (Option<String>, String, String) = with_db!(db, |pool| {
+                sqlx::query_as(
+                "SELECT p.title, p.body, u.name FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = $1"
             )
             .bind(post_id)
             .fetch_one(pool)
-            .await)?;
-            let text = match &post.title {
+            .await
+            })?;
+            let text = match title {
                 Some(title) => format!("{title}\n\n{body}"),
                 None => body,
             };
-            (post.author_id, post.author_name.clone(), text)
+            (post.author_id, name, text)
         }
     };
     Ok(Target {

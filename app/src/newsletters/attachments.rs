@@ -1,9 +1,9 @@
 //! A newsletter's PDF attachments: recorded when stored, served only to readers of their
 //! newsletter, and purged (file, then row) once removed or their newsletter is deleted.
-use super::model::Attachment;
 use crate::{
     error::AppError,
-    platform::{auth::Actor, db::Db, state::AppState, visibility::readable_posts},
+    platform::{auth::Actor, db::Db, state::AppState},
+    policy::{self, Sql, Viewer},
     with_db,
 };
 
@@ -37,25 +37,6 @@ pub async fn add_attachment(
     Ok(())
 }
 
-/// The attachments of posts the caller has already found readable, in the author's order.
-pub async fn attachments_of(db: &Db, post_ids: &[i64]) -> Result<Vec<Attachment>, AppError> {
-    if post_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders: Vec<String> = (1..=post_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT post_id, uid, name, bytes FROM attachments WHERE post_id IN ({}) ORDER BY post_id, position, id",
-        placeholders.join(", ")
-    );
-    Ok(with_db!(db, |pool| {
-        let mut q = sqlx::query_as(&sql);
-        for id in post_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(pool).await
-    })?)
-}
-
 pub struct StoredFile {
     pub name: String,
     pub storage_key: String,
@@ -68,17 +49,16 @@ pub async fn attachment_file(
     actor: &Actor,
     uid: &str,
 ) -> Result<Option<StoredFile>, AppError> {
-    let readable = readable_posts();
-    let sql = format!(
-        "SELECT a.name, a.storage_key, a.bytes FROM attachments a \
-         WHERE a.uid = $3 AND a.post_id IN ({readable})"
-    );
-    let row: Option<(String, String, i64)> = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(actor.user_id)
-        .bind(db.clock().today())
-        .bind(uid)
-        .fetch_optional(pool)
-        .await)?;
+    let v = Viewer::new(db, actor);
+    let row: Option<(String, String, i64)> = with_db!(db, |pool| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT a.name, a.storage_key, a.bytes FROM attachments a WHERE a.uid = ",
+        );
+        q.text(uid).add(" AND a.post_id IN (");
+        policy::readable_posts(&mut q, &v);
+        q.add(")");
+        q.build_query_as().fetch_optional(pool).await
+    })?;
     Ok(row.map(|(name, storage_key, bytes)| StoredFile {
         name,
         storage_key,

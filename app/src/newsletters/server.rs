@@ -1,5 +1,5 @@
 //! Newsletter rules and queries. A newsletter is a post of kind "newsletter" to one school group.
-//! Until it is sent it has a `draft_state` and the status "processing", so `readable_posts` shows
+//! Until it is sent it has a `draft_state` and the status "processing", so `policy::readable_posts` shows
 //! it to its author only (the preview); publishing is the same status change and announcement as
 //! for a post, so families get it by the feed's rule.
 use chrono::TimeZone;
@@ -11,20 +11,13 @@ use super::model::{
 use crate::{
     error::AppError,
     media::model::{MediaLimits, MAX_FILES_PER_POST},
-    platform::{
-        auth::Actor,
-        db::Db,
-        jobs,
-        state::AppState,
-        visibility::{readable_posts, GUARDIANS_OF_POST, POSTABLE_GROUPS},
-    },
+    platform::{auth::Actor, db::Db, jobs, state::AppState},
+    policy::{self, Sql, Viewer},
     posts::model::GroupRef,
     with_db, with_tx,
 };
 
-pub use super::attachments::{
-    add_attachment, attachment_file, attachments_of, purge, StoredFile, DETACH_ALL,
-};
+pub use super::attachments::{add_attachment, attachment_file, purge, StoredFile, DETACH_ALL};
 
 pub const PUBLISH_JOB: &str = "newsletter.publish";
 /// A newsletter is scheduled at least this far ahead; anything sooner is "send now".
@@ -38,14 +31,15 @@ pub struct PublishJob {
 
 /// The school groups the actor may send a newsletter to: those of the schools they lead.
 pub async fn schools(db: &Db, actor: &Actor) -> Result<Vec<GroupRef>, AppError> {
-    let sql = format!(
-        "SELECT g.id, g.name, g.kind FROM groups g \
-         WHERE g.kind = 'school' AND g.id IN ({POSTABLE_GROUPS}) ORDER BY g.name"
-    );
-    Ok(with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(actor.user_id)
-        .fetch_all(pool)
-        .await)?)
+    let v = Viewer::new(db, actor);
+    Ok(with_db!(db, |pool| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT g.id, g.name, g.kind FROM groups g WHERE g.kind = 'school' AND g.id IN (",
+        );
+        policy::postable_groups(&mut q, &v);
+        q.add(") ORDER BY g.name");
+        q.build_query_as().fetch_all(pool).await
+    })?)
 }
 
 /// A newsletter the actor may change: their own (drafts are only readable by their author), or a
@@ -55,7 +49,7 @@ async fn editable(
     actor: &Actor,
     id: i64,
 ) -> Result<crate::posts::model::PostView, AppError> {
-    let post = crate::posts::server::editable(db, actor, id).await?;
+    let post = crate::feed::read::editable_post(db, actor, id).await?;
     if !post.is_newsletter() {
         return Err(AppError::NotFound);
     }
@@ -159,8 +153,8 @@ pub async fn save(
         }
     }
     let at = db.clock().now();
-    let html = crate::posts::markup::render(&draft.body);
-    let version = crate::posts::markup::VERSION;
+    let html = crate::platform::markup::render(&draft.body);
+    let version = crate::platform::markup::VERSION;
     let id = with_tx!(db, |tx| {
         let id = match &existing {
             Some(p) => {
@@ -358,12 +352,13 @@ pub async fn send(
 
 /// How many parents and carers a post reaches today (for the "sent to 23" confirmation).
 async fn audience_size(db: &Db, post_id: i64) -> Result<i64, AppError> {
-    let sql = format!("SELECT COUNT(*) FROM ({GUARDIANS_OF_POST}) audience");
-    let (n,): (i64,) = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(post_id)
-        .bind(db.clock().today())
-        .fetch_one(pool)
-        .await)?;
+    let today = db.clock().today();
+    let (n,): (i64,) = with_db!(db, |pool| {
+        let mut q = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM (");
+        policy::guardians_of_post(&mut q, &today, post_id);
+        q.add(") audience");
+        q.build_query_as().fetch_one(pool).await
+    })?;
     Ok(n)
 }
 
@@ -413,19 +408,16 @@ pub async fn publish(db: &Db, id: i64, scheduled_at: Option<i64>) -> Result<bool
 
 /// The published newsletters the actor may read (newest first) and their own unsent ones.
 pub async fn archive(db: &Db, actor: &Actor, tz: Tz) -> Result<Archive, AppError> {
-    let readable = readable_posts();
-    let sql = format!(
-        "SELECT p.id, s.name AS school_name, p.title, COALESCE(p.draft_state, p.status) AS status, p.created_at, p.publish_at \
-         FROM posts p JOIN schools s ON s.id = p.school_id \
-         WHERE p.kind = 'newsletter' AND p.id IN ({readable}) AND ( \
-           p.status = 'published' OR p.author_id = $1) \
-         ORDER BY p.created_at DESC, p.id DESC LIMIT 500"
-    );
-    let items: Vec<NewsletterItem> = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(actor.user_id)
-        .bind(db.clock().today())
-        .fetch_all(pool)
-        .await)?;
+    let v = Viewer::new(db, actor);
+    let items: Vec<NewsletterItem> = with_db!(db, |pool| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT p.id, s.name AS school_name, p.title, COALESCE(p.draft_state, p.status) AS status, p.created_at, p.publish_at \
+             FROM posts p JOIN schools s ON s.id = p.school_id WHERE p.kind = 'newsletter' AND p.id IN (",
+        );
+        policy::readable_posts(&mut q, &v);
+        q.add(") ORDER BY p.created_at DESC, p.id DESC LIMIT 500");
+        q.build_query_as().fetch_all(pool).await
+    })?;
     let (mut drafts, mut published): (Vec<_>, Vec<_>) = items
         .into_iter()
         .partition(|n| n.status == "draft" || n.status == "scheduled");

@@ -96,10 +96,10 @@ async fn items(
         .into_iter()
         .filter_map(|r| {
             let body = r.6.clone().unwrap_or_default();
-            let clean = crate::posts::markup::to_text(&body);
+            let clean = crate::platform::markup::to_text(&body);
             // A short post is shown whole, with its markup; a long one as the start of its text.
             let html = if clean.chars().count() <= 600 {
-                crate::posts::markup::render(&body)
+                crate::platform::markup::render(&body)
             } else {
                 String::new()
             };

@@ -3,7 +3,8 @@
 use super::model::{Channels, Frequency, Kind, MutableGroup, NewPrefs, Prefs};
 use crate::{
     error::AppError,
-    platform::{auth::Actor, db::Db, visibility::VISIBLE_GROUPS},
+    platform::{auth::Actor, db::Db},
+    policy::{self, Sql, Viewer},
     with_db, with_tx,
 };
 
@@ -51,17 +52,18 @@ pub async fn prefs(db: &Db, actor: &Actor) -> Result<Prefs, AppError> {
                 .unwrap_or_else(|| Channels::default_for(kind))
         })
         .collect();
-    let sql = format!(
-        "SELECT g.id, g.name, s.name, \
-           (SELECT COUNT(*) FROM group_mutes gm WHERE gm.user_id = $1 AND gm.group_id = g.id) \
-         FROM groups g JOIN schools s ON s.id = g.school_id \
-         WHERE g.id IN ({VISIBLE_GROUPS}) ORDER BY s.name, g.kind DESC, g.name"
-    );
-    let groups: Vec<(i64, String, String, i64)> = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(uid)
-        .bind(db.clock().today())
-        .fetch_all(pool)
-        .await)?;
+    let v = Viewer::new(db, actor);
+    let groups: Vec<(i64, String, String, i64)> = with_db!(db, |pool| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT g.id, g.name, s.name, \
+               (SELECT COUNT(*) FROM group_mutes gm WHERE gm.group_id = g.id AND gm.user_id = ",
+        );
+        q.id(uid)
+            .add(") FROM groups g JOIN schools s ON s.id = g.school_id WHERE g.id IN (");
+        policy::visible_groups(&mut q, &v);
+        q.add(") ORDER BY s.name, g.kind DESC, g.name");
+        q.build_query_as().fetch_all(pool).await
+    })?;
     let (push_devices, failures): (i64, i64) = with_db!(db, |pool| sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM push_subscriptions WHERE user_id = $1), \
                 (SELECT COUNT(*) FROM mail_failures WHERE user_id = $1 AND created_at > $2)"
@@ -95,10 +97,7 @@ pub async fn prefs(db: &Db, actor: &Actor) -> Result<Prefs, AppError> {
 pub async fn save_prefs(db: &Db, actor: &Actor, new: &NewPrefs) -> Result<(), AppError> {
     let uid = actor.user_id;
     let at = db.clock().now();
-    let mute_sql = format!(
-        "INSERT INTO group_mutes (user_id, group_id) SELECT $1, g.id FROM groups g \
-         WHERE g.id = $3 AND g.id IN ({VISIBLE_GROUPS}) ON CONFLICT DO NOTHING"
-    );
+    let v = Viewer::new(db, actor);
     with_tx!(db, |tx| {
         sqlx::query(
             "INSERT INTO notification_settings (user_id, email_frequency, updated_at) VALUES ($1, $2, $3) \
@@ -129,12 +128,15 @@ pub async fn save_prefs(db: &Db, actor: &Actor, new: &NewPrefs) -> Result<(), Ap
             .execute(&mut *tx)
             .await?;
         for group in &new.muted {
-            sqlx::query(&mute_sql)
-                .bind(uid)
-                .bind(db.clock().today())
-                .bind(*group)
-                .execute(&mut *tx)
-                .await?;
+            let mut q =
+                sqlx::QueryBuilder::new("INSERT INTO group_mutes (user_id, group_id) SELECT ");
+            q.id(uid)
+                .add(", g.id FROM groups g WHERE g.id = ")
+                .id(*group)
+                .add(" AND g.id IN (");
+            policy::visible_groups(&mut q, &v);
+            q.add(") ON CONFLICT DO NOTHING");
+            q.build().execute(&mut *tx).await?;
         }
     });
     Ok(())

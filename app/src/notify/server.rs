@@ -10,13 +10,8 @@ use super::model::{
 };
 use crate::{
     error::AppError,
-    platform::{
-        auth::Actor,
-        db::Db,
-        jobs,
-        state::AppState,
-        visibility::{media_visible, readable_posts, GUARDIANS_OF_POST},
-    },
+    platform::{auth::Actor, db::Db, jobs, state::AppState},
+    policy::positional::{media_visible, readable_posts, GUARDIANS_OF_POST},
     with_db,
 };
 
@@ -435,7 +430,7 @@ pub fn to_notification(row: ItemRow) -> Option<Notification> {
         .filter(|t| !t.trim().is_empty() && notice.is_none())
         .or_else(|| {
             body.filter(|_| notice.is_none())
-                .map(|b| crate::posts::markup::to_text(&b))
+                .map(|b| crate::platform::markup::to_text(&b))
         })
         .map(|t| excerpt(&t, 90))
         .unwrap_or_default();

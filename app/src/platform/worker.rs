@@ -57,7 +57,7 @@ pub async fn run(state: AppState, mailer: Mailer) {
     if let Err(e) = crate::notify::push::ensure_keys(&state.db).await {
         tracing::error!(error = %e, "could not create the push keys");
     }
-    if let Err(e) = crate::posts::markup::queue_render(&state).await {
+    if let Err(e) = crate::posts::rerender::queue_render(&state).await {
         tracing::error!(error = %e, "could not queue the rendering of older posts");
     }
     for _ in 0..state.settings.media_runners.max(1) {
@@ -141,8 +141,8 @@ async fn handle(runner: &Runner, job: &Job) -> Result<(), String> {
                 .map_err(text)?;
             return media::sweep::purge(state).await.map_err(text);
         }
-        crate::posts::markup::RENDER_JOB => {
-            let n = crate::posts::markup::render_older(&state.db)
+        crate::posts::rerender::RENDER_JOB => {
+            let n = crate::posts::rerender::render_older(&state.db)
                 .await
                 .map_err(text)?;
             tracing::info!(posts = n, "older posts rendered with today's rules");

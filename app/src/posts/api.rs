@@ -1,78 +1,10 @@
 //! Post server functions: authenticate, parse, call `posts::server`, return the shared view types.
 use leptos::prelude::*;
 
-use super::model::{ComposeOptions, FeedPage, PostForm, PostView};
+use super::model::{ComposeOptions, PostForm, PostView};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::platform::ctx;
-
-#[server(endpoint = "feed")]
-pub async fn feed(cursor: Option<String>) -> Result<FeedPage, AppError> {
-    ctx::reply(
-        async {
-            let state = ctx::state()?;
-            let actor = ctx::actor().await?;
-            let cursor = super::model::Cursor::parse(cursor.as_deref());
-            let page = super::server::feed(&state.db, &actor, cursor).await?;
-            // Without JavaScript nothing reports what was on screen: serving the page counts.
-            if !ctx::has_cookie(super::model::SCRIPT_COOKIE).await? {
-                let ids: Vec<i64> = page
-                    .pinned
-                    .iter()
-                    .chain(&page.posts)
-                    .map(|p| p.id)
-                    .collect();
-                super::receipts::mark_many_seen(&state.db, &actor, &ids).await?;
-            }
-            Ok(page)
-        }
-        .await,
-    )
-}
-
-/// The feed's posts that a guardian had on screen (sent by the page's `SeenReporter`). Unknown and
-/// unreadable ids are ignored: the answer is the same whatever they are.
-#[server(endpoint = "posts_seen")]
-pub async fn posts_seen(#[server(default)] ids: Vec<i64>) -> Result<(), AppError> {
-    ctx::reply(
-        async {
-            let state = ctx::state()?;
-            let actor = ctx::actor().await?;
-            super::receipts::mark_many_seen(&state.db, &actor, &ids).await
-        }
-        .await,
-    )
-}
-
-#[server(endpoint = "group_feed")]
-pub async fn group_feed(group_id: i64, cursor: Option<String>) -> Result<FeedPage, AppError> {
-    ctx::reply(
-        async {
-            let state = ctx::state()?;
-            let actor = ctx::actor().await?;
-            let cursor = super::model::Cursor::parse(cursor.as_deref());
-            super::server::group_feed(&state.db, &actor, group_id, cursor).await
-        }
-        .await,
-    )
-}
-
-#[server(endpoint = "get_post")]
-pub async fn get_post(post_id: i64) -> Result<(PostView, i64), AppError> {
-    ctx::reply(
-        async {
-            let state = ctx::state()?;
-            let actor = ctx::actor().await?;
-            let mut post = super::server::get(&state.db, &actor, post_id).await?;
-            post.publish_at_text = post
-                .publish_at
-                .map(|at| crate::newsletters::server::local_time(state.settings.digest.tz, at));
-            super::receipts::mark_seen(&state.db, &actor, post_id).await?;
-            Ok((post, state.db.clock().now()))
-        }
-        .await,
-    )
-}
 
 #[server(endpoint = "compose_options")]
 pub async fn load_compose() -> Result<ComposeOptions, AppError> {
@@ -147,25 +79,14 @@ pub async fn pin_post(post_id: i64, pinned: bool) -> Result<(), AppError> {
     )
 }
 
-#[server(endpoint = "my_groups")]
-pub async fn my_groups() -> Result<Vec<super::model::GroupRef>, AppError> {
+/// A post as its editor finds it: for its author and the directie of its school.
+#[server(endpoint = "post_for_edit")]
+pub async fn post_for_edit(post_id: i64) -> Result<PostView, AppError> {
     ctx::reply(
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            super::server::my_groups(&state.db, &actor).await
-        }
-        .await,
-    )
-}
-
-#[server(endpoint = "read_receipts")]
-pub async fn read_receipts(post_id: i64) -> Result<super::model::ReadReceipts, AppError> {
-    ctx::reply(
-        async {
-            let state = ctx::state()?;
-            let actor = ctx::actor().await?;
-            super::receipts::read_receipts(&state.db, &actor, post_id).await
+            super::server::for_edit(&state.db, &actor, post_id).await
         }
         .await,
     )

@@ -1,11 +1,9 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod form_post;
-#[cfg(feature = "ssr")]
-pub mod markup;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod receipts;
+pub mod rerender;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -74,6 +74,14 @@ pub struct PostView {
     pub attachments: Vec<crate::newsletters::model::Attachment>,
 }
 
+/// The query head that reads `PostView` rows; a `WHERE` condition follows.
+#[cfg(feature = "ssr")]
+pub const POST_SELECT: &str =
+    "SELECT p.id, p.school_id, p.author_id, u.name AS author_name, p.title, p.body, p.body_html, p.render_version, \
+     p.urgent, p.pinned, COALESCE(p.draft_state, p.status) AS status, p.comments_open, p.created_at, p.updated_at, p.kind, p.publish_at, \
+     (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND c.removed_at IS NULL) AS comment_count \
+     FROM posts p JOIN users u ON u.id = p.author_id WHERE ";
+
 impl PostView {
     pub fn processing(&self) -> bool {
         self.status == "processing"

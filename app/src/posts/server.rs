@@ -1,237 +1,13 @@
-//! Post rules and queries. Authorisation lives in the queries: a post the actor may not see is
-//! simply not found (AC-02).
-use super::{
-    markup,
-    model::{ComposeOptions, Cursor, FeedPage, GroupRef, NewPost, PostView, PAGE_SIZE},
-};
+//! Writing posts: create, change, pin and delete. Reading them is the feed's (`feed::read`); who
+//! may do what is `policy`'s.
+use super::model::{ComposeOptions, GroupRef, NewPost, PostView, POST_SELECT};
 use crate::{
     error::AppError,
     media::model::MediaLimits,
-    platform::{
-        auth::Actor,
-        db::Db,
-        state::AppState,
-        visibility::{readable_posts, POSTABLE_GROUPS, VISIBLE_GROUPS},
-    },
+    platform::{auth::Actor, db::Db, markup, state::AppState},
+    policy::{self, PostRef, Sql, Viewer},
     with_db, with_tx,
 };
-
-const POST_COLUMNS: &str =
-    "p.id, p.school_id, p.author_id, u.name AS author_name, p.title, p.body, p.body_html, p.render_version, \
-     p.urgent, p.pinned, COALESCE(p.draft_state, p.status) AS status, p.comments_open, p.created_at, p.updated_at, p.kind, p.publish_at, \
-     (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND c.removed_at IS NULL) AS comment_count";
-
-/// The feed of every group the actor may see: on the first page the pinned posts first, then the
-/// others newest first.
-pub async fn feed(db: &Db, actor: &Actor, cursor: Cursor) -> Result<FeedPage, AppError> {
-    let readable = readable_posts();
-    let sql = format!(
-        "SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id \
-         WHERE p.id IN ({readable}) AND p.draft_state IS NULL AND p.pinned = $6 \
-           AND (p.created_at < $3 OR (p.created_at = $3 AND p.id < $4)) \
-         ORDER BY p.created_at DESC, p.id DESC LIMIT $5"
-    );
-    let fetch = |pinned: bool, cursor: Cursor, limit: i64| {
-        let sql = sql.clone();
-        async move {
-            with_db!(db, |pool| sqlx::query_as::<_, PostView>(&sql)
-                .bind(actor.user_id)
-                .bind(db.clock().today())
-                .bind(cursor.created_at)
-                .bind(cursor.id)
-                .bind(limit)
-                .bind(pinned)
-                .fetch_all(pool)
-                .await)
-        }
-    };
-    let pinned = if cursor.id == i64::MAX {
-        fetch(true, cursor, 20).await?
-    } else {
-        Vec::new()
-    };
-    let posts = fetch(false, cursor, PAGE_SIZE + 1).await?;
-    let can_post = !postable_groups(db, actor).await?.is_empty();
-    page(db, actor, posts, pinned, None, can_post).await
-}
-
-/// One group's page: its pinned posts, then the rest newest first. Unknown and not-visible groups
-/// are both `NotFound`.
-pub async fn group_feed(
-    db: &Db,
-    actor: &Actor,
-    group_id: i64,
-    cursor: Cursor,
-) -> Result<FeedPage, AppError> {
-    let group_sql = format!(
-        "SELECT g.id, g.name, g.kind FROM groups g WHERE g.id = $3 AND g.id IN ({VISIBLE_GROUPS})"
-    );
-    let group: GroupRef = with_db!(db, |pool| sqlx::query_as(&group_sql)
-        .bind(actor.user_id)
-        .bind(db.clock().today())
-        .bind(group_id)
-        .fetch_optional(pool)
-        .await)?
-    .ok_or(AppError::NotFound)?;
-    let sql = format!(
-        "SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id \
-         WHERE p.id IN (SELECT pg.post_id FROM post_groups pg WHERE pg.group_id = $1) \
-           AND p.pinned = $2 AND (p.created_at < $3 OR (p.created_at = $3 AND p.id < $4)) \
-           AND (p.status = 'published' OR p.author_id = $6) AND p.draft_state IS NULL \
-         ORDER BY p.created_at DESC, p.id DESC LIMIT $5"
-    );
-    let fetch = |pinned: bool, cursor: Cursor, limit: i64| {
-        let sql = sql.clone();
-        async move {
-            with_db!(db, |pool| sqlx::query_as::<_, PostView>(&sql)
-                .bind(group_id)
-                .bind(pinned)
-                .bind(cursor.created_at)
-                .bind(cursor.id)
-                .bind(limit)
-                .bind(actor.user_id)
-                .fetch_all(pool)
-                .await)
-        }
-    };
-    let first_page = cursor.id == i64::MAX;
-    let pinned = if first_page {
-        fetch(true, cursor, 50).await?
-    } else {
-        Vec::new()
-    };
-    let posts = fetch(false, cursor, PAGE_SIZE + 1).await?;
-    let can_post = postable_groups(db, actor).await?.contains(&group_id);
-    page(db, actor, posts, pinned, Some(group), can_post).await
-}
-
-async fn page(
-    db: &Db,
-    actor: &Actor,
-    mut posts: Vec<PostView>,
-    mut pinned: Vec<PostView>,
-    group: Option<GroupRef>,
-    can_post: bool,
-) -> Result<FeedPage, AppError> {
-    let next = if posts.len() as i64 > PAGE_SIZE {
-        posts.truncate(PAGE_SIZE as usize);
-        posts.last().map(Cursor::of)
-    } else {
-        None
-    };
-    let mut all: Vec<&mut PostView> = posts.iter_mut().chain(pinned.iter_mut()).collect();
-    decorate(db, actor, &mut all).await?;
-    let admin_only = group.is_none()
-        && posts.is_empty()
-        && pinned.is_empty()
-        && crate::accounts::server::admin_only(db, actor).await?;
-    Ok(FeedPage {
-        posts,
-        pinned,
-        next,
-        now: db.clock().now(),
-        group,
-        can_post,
-        admin_only,
-    })
-}
-
-/// Fills in HTML, the viewer's visible groups (one query for the whole page) and edit rights.
-async fn decorate(db: &Db, actor: &Actor, posts: &mut [&mut PostView]) -> Result<(), AppError> {
-    if posts.is_empty() {
-        return Ok(());
-    }
-    let placeholders: Vec<String> = (0..posts.len()).map(|i| format!("${}", i + 3)).collect();
-    let sql = format!(
-        "SELECT pg.post_id, g.id, g.name, g.kind FROM post_groups pg JOIN groups g ON g.id = pg.group_id \
-         WHERE pg.group_id IN ({VISIBLE_GROUPS}) AND pg.post_id IN ({}) ORDER BY g.name",
-        placeholders.join(", ")
-    );
-    let ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
-    let rows: Vec<(i64, i64, String, String)> = with_db!(db, |pool| {
-        let mut q = sqlx::query_as(&sql)
-            .bind(actor.user_id)
-            .bind(db.clock().today());
-        for id in &ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(pool).await
-    })?;
-    let media = crate::media::server::of_posts(db, actor, &ids).await?;
-    for post in posts.iter_mut() {
-        post.can_edit = post.author_id == actor.user_id || actor.is_directie_of(post.school_id);
-    }
-    // Why photos failed is for the author and the directie: a parent's page pays no query for it.
-    let editable: Vec<i64> = posts.iter().filter(|p| p.can_edit).map(|p| p.id).collect();
-    let failures = crate::media::server::failures_of_posts(db, &editable).await?;
-    // Only newsletters have attachments: a page of ordinary posts pays no query for them.
-    let newsletters: Vec<i64> = posts
-        .iter()
-        .filter(|p| p.is_newsletter())
-        .map(|p| p.id)
-        .collect();
-    let attachments = crate::newsletters::server::attachments_of(db, &newsletters).await?;
-    for post in posts.iter_mut() {
-        post.media = media
-            .iter()
-            .filter(|m| m.post_id == post.id)
-            .cloned()
-            .collect();
-        // Rendered when written; only a row older than the current rules (until the start-up job
-        // has reached it) is rendered here.
-        if post.render_version != markup::VERSION {
-            post.body_html = markup::render(&post.body);
-        }
-        post.attachments = attachments
-            .iter()
-            .filter(|a| a.post_id == post.id)
-            .cloned()
-            .collect();
-        if post.can_edit {
-            let pending = crate::media::server::PENDING;
-            post.failed_media = failures
-                .iter()
-                .filter(|f| f.0 == post.id && f.1 != pending)
-                .map(|f| f.1.clone())
-                .collect();
-            post.pending_media = failures
-                .iter()
-                .filter(|f| f.0 == post.id && f.1 == pending)
-                .count();
-        } else {
-            // Readers get the rendered HTML only: half the bytes on a parent's phone.
-            post.body.clear();
-        }
-        post.groups = rows
-            .iter()
-            .filter(|r| r.0 == post.id)
-            .map(|r| GroupRef {
-                id: r.1,
-                name: r.2.clone(),
-                kind: r.3.clone(),
-            })
-            .collect();
-    }
-    Ok(())
-}
-
-/// One post that the actor may see; otherwise `NotFound`, exactly as for an id that never existed.
-pub async fn get(db: &Db, actor: &Actor, post_id: i64) -> Result<PostView, AppError> {
-    let readable = readable_posts();
-    let sql = format!(
-        "SELECT {POST_COLUMNS} FROM posts p JOIN users u ON u.id = p.author_id \
-         WHERE p.id = $3 AND p.id IN ({readable})"
-    );
-    let mut post: PostView = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(actor.user_id)
-        .bind(db.clock().today())
-        .bind(post_id)
-        .fetch_optional(pool)
-        .await)?
-    .ok_or(AppError::NotFound)?;
-    decorate(db, actor, &mut [&mut post]).await?;
-    Ok(post)
-}
 
 pub async fn postable_groups(db: &Db, actor: &Actor) -> Result<Vec<i64>, AppError> {
     Ok(postable(db, actor)
@@ -257,38 +33,33 @@ pub async fn compose_options(
 }
 
 async fn postable(db: &Db, actor: &Actor) -> Result<Vec<GroupRef>, AppError> {
-    // Both ways in (`POSTABLE_GROUPS`) need a staff role, and the actor's roles were read fresh for
-    // this request: a parent's page, which asks on every request, pays no query for it.
+    // Both ways in need a staff role, and the actor's roles were read fresh for this request: a
+    // parent's page, which asks on every request, pays no query for it.
     if actor.roles.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "SELECT g.id, g.name, g.kind FROM groups g \
-         LEFT JOIN school_years sy ON sy.id = g.school_year_id \
-         WHERE g.id IN ({POSTABLE_GROUPS}) AND (sy.id IS NULL OR (sy.starts_on <= $2 AND sy.ends_on >= $2)) \
-         ORDER BY CASE g.kind WHEN 'school' THEN 0 WHEN 'class' THEN 1 ELSE 2 END, g.name"
-    );
-    let groups: Vec<GroupRef> = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(actor.user_id)
-        .bind(db.clock().today())
-        .fetch_all(pool)
-        .await)?;
-    Ok(groups)
+    let v = Viewer::new(db, actor);
+    Ok(with_db!(db, |pool| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT g.id, g.name, g.kind FROM groups g \
+             LEFT JOIN school_years sy ON sy.id = g.school_year_id WHERE g.id IN (",
+        );
+        policy::postable_groups(&mut q, &v);
+        q.add(") AND (sy.id IS NULL OR (");
+        policy::this_year(&mut q, "sy", &v.today);
+        q.add(
+            ")) ORDER BY CASE g.kind WHEN 'school' THEN 0 WHEN 'class' THEN 1 ELSE 2 END, g.name",
+        );
+        q.build_query_as().fetch_all(pool).await
+    })?)
 }
 
 /// The school all chosen groups belong to; a post never spans schools.
 async fn school_of_groups(db: &Db, groups: &[i64]) -> Result<i64, AppError> {
-    let placeholders: Vec<String> = (0..groups.len()).map(|i| format!("${}", i + 1)).collect();
-    let sql = format!(
-        "SELECT DISTINCT school_id FROM groups WHERE id IN ({})",
-        placeholders.join(", ")
-    );
     let schools: Vec<(i64,)> = with_db!(db, |pool| {
-        let mut q = sqlx::query_as(&sql);
-        for g in groups {
-            q = q.bind(*g);
-        }
-        q.fetch_all(pool).await
+        let mut q = sqlx::QueryBuilder::new("SELECT DISTINCT school_id FROM groups WHERE id IN ");
+        q.ids(groups);
+        q.build_query_as().fetch_all(pool).await
     })?;
     match schools.as_slice() {
         [(school,)] => Ok(*school),
@@ -423,13 +194,33 @@ pub async fn create(
 }
 
 /// The author, or the directie of the post's school, may change or remove a post.
-pub async fn editable(db: &Db, actor: &Actor, post_id: i64) -> Result<PostView, AppError> {
-    let post = get(db, actor, post_id).await?;
-    if post.can_edit {
+pub async fn editable(db: &Db, actor: &Actor, post_id: i64) -> Result<PostRef, AppError> {
+    let v = Viewer::new(db, actor);
+    let post = policy::readable_post(db, &v, post_id).await?;
+    if policy::may_edit(&v, post.author_id, post.school_id) {
         Ok(post)
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// A post as its editor finds it, with all its groups.
+pub async fn for_edit(db: &Db, actor: &Actor, post_id: i64) -> Result<PostView, AppError> {
+    let post = editable(db, actor, post_id).await?;
+    let sql = format!("{POST_SELECT} p.id = $1");
+    let mut view: PostView = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(post.id)
+        .fetch_one(pool)
+        .await)?;
+    view.groups = with_db!(db, |pool| sqlx::query_as(
+        "SELECT g.id, g.name, g.kind FROM post_groups pg JOIN groups g ON g.id = pg.group_id \
+         WHERE pg.post_id = $1 ORDER BY g.name"
+    )
+    .bind(post.id)
+    .fetch_all(pool)
+    .await)?;
+    view.can_edit = true;
+    Ok(view)
 }
 
 pub async fn update(db: &Db, actor: &Actor, post_id: i64, post: NewPost) -> Result<(), AppError> {
@@ -439,7 +230,13 @@ pub async fn update(db: &Db, actor: &Actor, post_id: i64, post: NewPost) -> Resu
         return Err(AppError::validation("groups", "post_groups_one_school"));
     }
     let allowed = crate::comments::server::allowed_for_groups(db, &post.groups).await?;
-    if existing.comment_count > 0 {
+    let (comments,): (i64,) = with_db!(db, |pool| sqlx::query_as(
+        "SELECT COUNT(*) FROM comments WHERE post_id = $1 AND removed_at IS NULL"
+    )
+    .bind(post_id)
+    .fetch_one(pool)
+    .await)?;
+    if comments > 0 {
         // Its families' names and words would be shown to another group: the groups stay as they are.
         let current: Vec<(i64,)> = with_db!(db, |pool| sqlx::query_as(
             "SELECT group_id FROM post_groups WHERE post_id = $1 ORDER BY group_id"
@@ -539,9 +336,9 @@ pub async fn set_pinned(
     post_id: i64,
     pinned: bool,
 ) -> Result<(), AppError> {
-    let post = get(db, actor, post_id).await?;
-    let allowed = postable_groups(db, actor).await?;
-    if !post.groups.iter().any(|g| allowed.contains(&g.id)) {
+    let v = Viewer::new(db, actor);
+    let post = policy::readable_post(db, &v, post_id).await?;
+    if !policy::power_over(db, &v, &post).await?.pin {
         return Err(AppError::Forbidden);
     }
     with_db!(db, |pool| sqlx::query(
@@ -553,20 +350,4 @@ pub async fn set_pinned(
     .await
     .map(|r| r.rows_affected()))?;
     Ok(())
-}
-
-/// The groups of this school year (and school and staff groups) that the actor may read.
-pub async fn my_groups(db: &Db, actor: &Actor) -> Result<Vec<GroupRef>, AppError> {
-    let sql = format!(
-        "SELECT g.id, g.name, g.kind FROM groups g \
-         LEFT JOIN school_years sy ON sy.id = g.school_year_id \
-         WHERE g.id IN ({VISIBLE_GROUPS}) AND (sy.id IS NULL OR (sy.starts_on <= $2 AND sy.ends_on >= $2)) \
-         ORDER BY CASE g.kind WHEN 'school' THEN 0 WHEN 'class' THEN 1 ELSE 2 END, g.name"
-    );
-    let groups: Vec<GroupRef> = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(actor.user_id)
-        .bind(db.clock().today())
-        .fetch_all(pool)
-        .await)?;
-    Ok(groups)
 }

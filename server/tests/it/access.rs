@@ -241,6 +241,11 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
         [401, 403, 404, 200, 200, 404, 404],
     ),
     (
+        "post_for_edit",
+        |_, _, p| vec![("post_id", p.to_string())],
+        [401, 403, 404, 200, 200, 404, 404],
+    ),
+    (
         "read_receipts",
         |_, _, p| vec![("post_id", p.to_string())],
         [401, 403, 404, 200, 200, 404, 404],

@@ -298,7 +298,7 @@ async fn ds02_markup_is_rendered_once_when_written(app: TestApp) {
         }
     };
     let (html, version) = row(&app).await;
-    assert_eq!(version, app::posts::markup::VERSION);
+    assert_eq!(version, app::platform::markup::VERSION);
     assert!(html.contains("diep") && html.matches("<blockquote>").count() <= 6);
     // As if written before the rules: the job renders it again.
     app::with_db!(&app.db, |pool| sqlx::query(
@@ -309,11 +309,11 @@ async fn ds02_markup_is_rendered_once_when_written(app: TestApp) {
     .await
     .map(|r| r.rows_affected()))
     .expect("age the post");
-    let n = app::posts::markup::render_older(&app.db)
+    let n = app::posts::rerender::render_older(&app.db)
         .await
         .expect("render");
     assert!(n >= 1);
-    assert_eq!(row(&app).await, (html, app::posts::markup::VERSION));
+    assert_eq!(row(&app).await, (html, app::platform::markup::VERSION));
 }
 
 db_tests!(

@@ -6,11 +6,12 @@ use crate::consent::model::{ConsentRow, ConsentState, GroupConsent, TagCandidate
 use crate::{
     error::AppError,
     platform::{auth::Actor, db::Db},
+    policy::{self, Sql, Viewer},
     with_db,
 };
 
 /// What consent comes to for each of these pupils (of one school) and each purpose, computed with
-/// the same rule as `visibility::photo_consented`.
+/// the same rule as `policy::photo_consented` (tied by `server/tests/it/policy.rs`).
 pub async fn states(
     db: &Db,
     school_id: i64,
@@ -118,18 +119,18 @@ pub async fn group_overview(
 /// The children a teacher may tag: those placed this school year in the class groups they may post
 /// to, with their photo consent, so the composer can warn before publishing.
 pub async fn tag_candidates(db: &Db, actor: &Actor) -> Result<Vec<TagCandidate>, AppError> {
-    let sql = format!(
-        "SELECT p.id, p.first_name || ' ' || p.last_name, pl.group_id, p.school_id FROM placements pl \
-         JOIN pupils p ON p.id = pl.pupil_id JOIN school_years sy ON sy.id = pl.school_year_id \
-         WHERE sy.starts_on <= $2 AND sy.ends_on >= $2 AND pl.group_id IN ({}) \
-         ORDER BY p.first_name, p.last_name",
-        crate::platform::visibility::POSTABLE_GROUPS
-    );
-    let rows: Vec<(i64, String, i64, i64)> = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(actor.user_id)
-        .bind(db.clock().today())
-        .fetch_all(pool)
-        .await)?;
+    let v = Viewer::new(db, actor);
+    let rows: Vec<(i64, String, i64, i64)> = with_db!(db, |pool| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT p.id, p.first_name || ' ' || p.last_name, pl.group_id, p.school_id FROM placements pl \
+             JOIN pupils p ON p.id = pl.pupil_id JOIN school_years sy ON sy.id = pl.school_year_id WHERE ",
+        );
+        policy::this_year(&mut q, "sy", &v.today);
+        q.add(" AND pl.group_id IN (");
+        policy::postable_groups(&mut q, &v);
+        q.add(") ORDER BY p.first_name, p.last_name");
+        q.build_query_as().fetch_all(pool).await
+    })?;
     let mut by_school: HashMap<i64, Vec<i64>> = HashMap::new();
     for r in &rows {
         by_school.entry(r.3).or_default().push(r.0);

@@ -40,7 +40,7 @@ async fn candidates_for(
 
 /// The post's items and their tags, for the author and the directie (`Forbidden` otherwise).
 pub async fn photo_tags(db: &Db, actor: &Actor, post_id: i64) -> Result<PhotoTags, AppError> {
-    let post = crate::posts::server::editable(db, actor, post_id).await?;
+    let post = crate::feed::read::editable_post(db, actor, post_id).await?;
     let tags: Vec<(String, i64)> = with_db!(db, |pool| {
         sqlx::query_as(
         "SELECT m.uid, t.pupil_id FROM media_tags t JOIN media m ON m.id = t.media_id WHERE m.post_id = $1"
@@ -90,7 +90,7 @@ pub async fn save_photo_tags(
     tags: &[(String, i64)],
     no_children: &[String],
 ) -> Result<(), AppError> {
-    let post = crate::posts::server::editable(db, actor, post_id).await?;
+    let post = crate::feed::read::editable_post(db, actor, post_id).await?;
     let candidates = candidates_for(db, actor, &post).await?;
     let of_post = |uid: &String| post.media.iter().any(|m| m.uid == *uid);
     let valid = tags

@@ -8,7 +8,7 @@ use crate::{
     app::param_id,
     error::AppError,
     i18n::*,
-    posts::api::{get_post, load_compose, UpdatePost},
+    posts::api::{load_compose, post_for_edit, UpdatePost},
     ui::feedback::{page_error, FormError, Loading},
 };
 
@@ -19,7 +19,7 @@ pub fn EditPage() -> impl IntoView {
     let params = use_params_map();
     let data = Resource::new(
         move || param_id(params.read().get("id")),
-        |id| async move { Ok::<_, AppError>((get_post(id).await?.0, load_compose().await?)) },
+        |id| async move { Ok::<_, AppError>((post_for_edit(id).await?, load_compose().await?)) },
     );
     let body = move || {
         Suspend::new(async move {

@@ -1,19 +1,8 @@
-//! The one rule for who sees which group and post. Every read of posts and their media (feed, group
-//! page, post page, media URLs, and later digests and push) goes through `readable_posts`, which
-//! builds on `VISIBLE_GROUPS`, so the rule exists once.
-//!
-//! - guardians: the class groups their children are placed in this school year (a "no access" link
-//!   counts for nothing) and the school group of each school those children attend;
-//! - teachers: the groups they teach or belong to, and their school's school group;
-//! - directie: every group of their school;
-//! - foundation admins: none — they manage structure and people, not posts (least privilege).
-//!
-//! Membership is derived from placements at query time, so moving a pupil changes access at once.
-//!
-//! Photos and videos add one more rule (PR-01, PR-02), in `media_visible`: an item in which a child
-//! is tagged whose photo consent is not "yes" is shown only to that child's own guardians and to
-//! the school's staff. Consent is read at query time too, so a withdrawal counts on the next request.
-
+//! The reading rules in their older, positional form (`$1` = the user, `$2` = today), kept only for
+//! the notification queries (`notify::server`), whose statements still number their parameters by
+//! hand. They must say exactly what the rules in `groups`, `posts`, `media` and `audience` say:
+//! `server/tests/it/policy.rs` evaluates both forms for every person of a seeded school and fails
+//! on any difference. Converting `notify` to the builder removes this file.
 /// Group ids that user `$1` may read on date `$2` ('YYYY-MM-DD'). Use as `... IN (VISIBLE_GROUPS)`.
 pub const VISIBLE_GROUPS: &str = "\
 SELECT pl.group_id FROM guardianships gs \
@@ -36,16 +25,6 @@ SELECT gs2.group_id FROM group_staff gs2 \
 UNION \
 SELECT g.id FROM groups g JOIN staff_roles sr ON sr.school_id = g.school_id \
   WHERE sr.user_id = $1 AND (sr.role = 'directie' OR g.kind = 'school')";
-
-/// Group ids that user `$1` may post to: groups they teach, and for directie every group of the school.
-pub const POSTABLE_GROUPS: &str = "\
-SELECT gs2.group_id FROM group_staff gs2 \
-  JOIN groups g2 ON g2.id = gs2.group_id \
-  JOIN staff_roles sr ON sr.user_id = gs2.user_id AND sr.school_id = g2.school_id \
-  WHERE gs2.user_id = $1 AND g2.kind <> 'school' \
-UNION \
-SELECT g.id FROM groups g JOIN staff_roles sr ON sr.school_id = g.school_id \
-  WHERE sr.user_id = $1 AND sr.role = 'directie'";
 
 /// Post ids that user `$1` may read on date `$2`: published posts in a visible group, plus the user's
 /// own posts while their photos are still being processed and their unsent newsletters (both have

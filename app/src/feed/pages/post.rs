@@ -7,9 +7,10 @@ use super::{card::PostCard, receipts::ReadReceiptsCard};
 use crate::{
     app::param_id,
     comments::pages::CommentsSection,
+    feed::api::get_post,
     i18n::*,
     newsletters::pages::SendCard,
-    posts::api::{get_post, DeletePost, PinPost},
+    posts::api::{DeletePost, PinPost},
     ui::feedback::{page_error, FormError, Loading},
 };
 

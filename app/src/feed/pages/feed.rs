@@ -6,8 +6,9 @@ use leptos_router::hooks::use_query_map;
 use super::{card::PostCard, seen::SeenReporter};
 use crate::admin::pages::home::AdminHome;
 use crate::{
+    feed::api::feed,
     i18n::*,
-    posts::{api::feed, model::FeedPage as Page},
+    posts::model::FeedPage as Page,
     ui::feedback::{page_error, Loading},
 };
 

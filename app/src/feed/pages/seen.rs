@@ -63,7 +63,7 @@ fn watch() {
                         .collect();
                     sent.borrow_mut().extend(ids.iter().copied());
                     leptos::task::spawn_local(async move {
-                        let _ = crate::posts::api::posts_seen(ids).await;
+                        let _ = crate::feed::api::posts_seen(ids).await;
                     });
                 },
                 BATCH,

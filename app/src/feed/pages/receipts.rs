@@ -1,7 +1,7 @@
 //! Read receipts on the post page, for the author and the directie.
 use leptos::prelude::*;
 
-use crate::{i18n::*, posts::api::read_receipts, ui::feedback::error_text};
+use crate::{feed::api::read_receipts, i18n::*, ui::feedback::error_text};
 
 #[component]
 pub fn ReadReceiptsCard(post_id: i64) -> impl IntoView {

@@ -4,8 +4,8 @@ use crate::ui::title::PageTitle;
 
 use crate::{
     admin::pages::foundation::AdminInstead,
+    feed::api::my_groups,
     i18n::*,
-    posts::api::my_groups,
     ui::{
         feedback::{page_error, Loading},
         group_name,

@@ -1,16 +1,11 @@
 //! Post bodies: a small markdown subset (paragraphs, bold, italics, lists, links, section headings) rendered to HTML and
 //! then cleaned by `ammonia` with an allow-list, so no user text reaches the page as raw HTML (XS-01).
 //! This happens once, when a post is written (DS-02): the HTML is stored with the version of these
-//! rules, and a change to them raises `VERSION` so that a start-up job renders older posts again.
+//! rules, and a change to them raises `VERSION` so that a start-up job (`posts::rerender`) renders
+//! older posts again. Notifications and newsletters render with the same rules.
 use std::{borrow::Cow, collections::HashSet, sync::LazyLock};
 
 use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
-
-use crate::{
-    error::AppError,
-    platform::{db::Db, jobs, state::AppState},
-    with_db,
-};
 
 /// The version of the rendering rules; raise it whenever `render` changes its output.
 pub const VERSION: i64 = 1;
@@ -19,7 +14,6 @@ const MAX_DEPTH: usize = 6;
 /// Leading spaces kept in a line (list nesting comes from them); more only nest deeper.
 const MAX_INDENT: usize = 24;
 /// The start-up job that renders posts made with older rules.
-pub const RENDER_JOB: &str = "posts.render";
 
 pub fn render(markdown: &str) -> String {
     let markdown = bounded(markdown);
@@ -188,44 +182,6 @@ fn quote_depth(line: &str) -> (usize, &str) {
                 rest = next;
             }
             _ => return (depth, rest),
-        }
-    }
-}
-
-/// Queues the rendering of posts made with older rules (once per `VERSION`).
-pub async fn queue_render(state: &AppState) -> Result<(), AppError> {
-    let key = format!("{RENDER_JOB}.v{VERSION}");
-    jobs::enqueue(&state.db, RENDER_JOB, &(), &key).await?;
-    state.wake_jobs();
-    Ok(())
-}
-
-/// Renders, a hundred at a time, every post whose HTML was made with other rules than today's.
-pub async fn render_older(db: &Db) -> Result<u64, AppError> {
-    let mut done = 0;
-    loop {
-        let rows: Vec<(i64, String)> = with_db!(db, |pool| sqlx::query_as(
-            "SELECT id, body FROM posts WHERE render_version <> $1 ORDER BY id LIMIT 100"
-        )
-        .bind(VERSION)
-        .fetch_all(pool)
-        .await)?;
-        if rows.is_empty() {
-            return Ok(done);
-        }
-        for (id, body) in rows {
-            let html = render(&body);
-            with_db!(db, |pool| sqlx::query(
-                "UPDATE posts SET body_html = $2, render_version = $3 WHERE id = $1 AND body = $4"
-            )
-            .bind(id)
-            .bind(&html)
-            .bind(VERSION)
-            .bind(&body)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))?;
-            done += 1;
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Read receipts: which guardians opened a post, counted per pupil for the author and the directie.
-use super::{model::ReadReceipts, server::editable};
 use crate::{
     error::AppError,
     platform::{auth::Actor, db::Db},
+    policy::{self, Sql, Viewer},
+    posts::model::ReadReceipts,
     with_db,
 };
 
@@ -31,23 +32,20 @@ pub async fn mark_many_seen(db: &Db, actor: &Actor, post_ids: &[i64]) -> Result<
         return Ok(());
     }
     let ids: Vec<i64> = post_ids.iter().copied().take(100).collect();
-    let readable = crate::platform::visibility::readable_posts();
-    let placeholders: Vec<String> = (4..ids.len() + 4).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "INSERT INTO post_views (post_id, user_id, seen_at) \
-         SELECT p.id, $1, $3 FROM posts p WHERE p.id IN ({}) AND p.id IN ({readable}) \
-         ON CONFLICT (post_id, user_id) DO NOTHING",
-        placeholders.join(", ")
-    );
+    let v = Viewer::new(db, actor);
     with_db!(db, |pool| {
-        let mut q = sqlx::query(&sql)
-            .bind(actor.user_id)
-            .bind(db.clock().today())
-            .bind(db.clock().now());
-        for id in &ids {
-            q = q.bind(*id);
-        }
-        q.execute(pool).await.map(|r| r.rows_affected())
+        let mut q = sqlx::QueryBuilder::new(
+            "INSERT INTO post_views (post_id, user_id, seen_at) SELECT p.id, ",
+        );
+        q.id(v.user_id)
+            .add(", ")
+            .id(db.clock().now())
+            .add(" FROM posts p WHERE p.id IN ")
+            .ids(&ids)
+            .add(" AND p.id IN (");
+        policy::readable_posts(&mut q, &v);
+        q.add(") ON CONFLICT (post_id, user_id) DO NOTHING");
+        q.build().execute(pool).await.map(|r| r.rows_affected())
     })?;
     Ok(())
 }
@@ -56,7 +54,11 @@ pub async fn mark_many_seen(db: &Db, actor: &Actor, post_ids: &[i64]) -> Result<
 /// are those placed this school year in the post's class groups (all of the school for a school-wide
 /// post); a guardian link marked "no access" does not count.
 pub async fn read_receipts(db: &Db, actor: &Actor, post_id: i64) -> Result<ReadReceipts, AppError> {
-    editable(db, actor, post_id).await?;
+    let v = Viewer::new(db, actor);
+    let post = policy::readable_post(db, &v, post_id).await?;
+    if !policy::may_edit(&v, post.author_id, post.school_id) {
+        return Err(AppError::Forbidden);
+    }
     let rows: Vec<(String, String, bool)> = with_db!(db, |pool| {
         sqlx::query_as(
         "SELECT p.first_name, p.last_name, EXISTS (\

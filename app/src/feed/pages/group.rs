@@ -6,8 +6,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::feed::PostList;
 use crate::{
     app::param_id,
+    feed::api::group_feed,
     i18n::*,
-    posts::api::group_feed,
     ui::{
         feedback::{page_error, Loading},
         group_name,

@@ -1,0 +1,62 @@
+//! Who may see and do what, in one place. Every feature asks these rules and none restates them:
+//! they are pushed into the feature's own query (`Sql`), so authorisation stays inside the query
+//! and a post the viewer may not read is simply not found (AC-02).
+//!
+//! - `groups`: the groups a viewer reads and posts to;
+//! - `posts`: the posts a viewer reads, and `readable_post`, the gate for everything that hangs under
+//!   a post (comments, reports, tags, receipts);
+//! - `power`: what staff may do with a post (edit, moderate, pin);
+//! - `media`: the photo-consent rule and which photos and videos a viewer sees;
+//! - `audience`: the families a post is for.
+//!
+//! Membership and consent are read at query time, so a move or a withdrawal counts on the next
+//! request.
+mod audience;
+mod groups;
+mod media;
+pub mod positional;
+mod posts;
+mod power;
+mod sql;
+
+pub use audience::guardians_of_post;
+pub use groups::{postable_groups, this_year, visible_groups};
+pub use media::{media_visible, photo_consented};
+pub use posts::{listed_posts, readable_post, readable_posts, PostRef};
+pub use power::{may_edit, power_over, Power};
+pub use sql::Sql;
+
+use crate::platform::{
+    auth::{Actor, StaffRole},
+    db::Db,
+};
+
+/// Who is asking, and on which school day: every rule reads both, and `today` is read once from the
+/// clock for the whole request.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub roles: Vec<StaffRole>,
+    /// 'YYYY-MM-DD' in the schools' time zone.
+    pub today: String,
+}
+
+impl Viewer {
+    pub fn new(db: &Db, actor: &Actor) -> Viewer {
+        Viewer {
+            user_id: actor.user_id,
+            roles: actor.roles.clone(),
+            today: db.clock().today(),
+        }
+    }
+
+    pub fn is_directie_of(&self, school_id: i64) -> bool {
+        self.roles
+            .iter()
+            .any(|r| r.school_id == school_id && r.role == "directie")
+    }
+
+    pub fn is_staff_of(&self, school_id: i64) -> bool {
+        self.roles.iter().any(|r| r.school_id == school_id)
+    }
+}
