@@ -3,6 +3,15 @@ use crate::common;
 
 use common::TestApp;
 
+/// `who`'s feed as JSON text. It must have answered 200: an error or a sign-in answer does not
+/// contain the post either, and would pass every "does not see" row.
+async fn feed_of(app: &TestApp, who: &str) -> String {
+    let c = app.session(who).await;
+    let res = app.call("feed", Some(&c), &[]).await;
+    assert_eq!(res.status(), 200, "{who}: the feed answers");
+    res.text().await.unwrap()
+}
+
 async fn a_teachers_post_reaches_the_group_and_nobody_else(app: TestApp) {
     let sanne = app.session("juf.sanne@regenboog.example").await;
     let g3 = app.group("Groep 3").await;
@@ -27,8 +36,7 @@ async fn a_teachers_post_reaches_the_group_and_nobody_else(app: TestApp) {
         ("meester.ahmed@regenboog.example", false),
         ("beheer@kring.example", false),
     ] {
-        let c = app.session(who).await;
-        let feed = app.call("feed", Some(&c), &[]).await.text().await.unwrap();
+        let feed = feed_of(&app, who).await;
         assert_eq!(feed.contains("Luizencontrole"), sees, "{who}");
     }
     // Rendered safely: bold survives as <strong>.
@@ -58,8 +66,7 @@ async fn the_school_group_reaches_every_family_of_the_school(app: TestApp) {
         ("juf.sanne@regenboog.example", true),
         ("ouder.smit@example.nl", false),
     ] {
-        let c = app.session(who).await;
-        let feed = app.call("feed", Some(&c), &[]).await.text().await.unwrap();
+        let feed = feed_of(&app, who).await;
         assert_eq!(feed.contains("Kerstviering"), sees, "{who}");
     }
     // A teacher cannot post to the whole school.
