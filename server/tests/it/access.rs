@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use common::TestApp;
 
-const ACTORS: [&str; 7] = [
+pub(crate) const ACTORS: [&str; 7] = [
     "anonymous",
     "ouder.bakker@example.nl",  // guardian of a child in Groep 3 (school A)
     "ouder.devries@example.nl", // guardian of a child in Groep 5/6 (school A)
@@ -753,7 +753,7 @@ async fn fixture(app: &TestApp) -> Fx {
     }
 }
 
-async fn cookie(app: &TestApp, actor: &str) -> Option<String> {
+pub(crate) async fn cookie(app: &TestApp, actor: &str) -> Option<String> {
     if actor == "anonymous" {
         None
     } else {

@@ -5,6 +5,7 @@
 mod common;
 
 mod access;
+mod access_feeds;
 mod accounts;
 mod album;
 mod comments;
