@@ -6,6 +6,7 @@ mod common;
 
 mod access;
 mod access_feeds;
+mod access_plain;
 mod accounts;
 mod album;
 mod comments;
