@@ -1,5 +1,5 @@
 import "./guard";
-import { chromium, expect, test } from "@playwright/test";
+import { Browser, chromium, expect, Page, test, TestInfo } from "@playwright/test";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -8,20 +8,57 @@ import { login, ready, shot, watchConsole } from "./helpers";
 // The files the service worker may keep: this build's hashed files, icons, the manifest and the offline page.
 const STATIC = /^\/(pkg\/kring\.[0-9A-Za-z_-]+\.(js|wasm|css)|offline\.(html|css)|favicon\.svg|manifest\.webmanifest|icons\/[a-z0-9-]+\.png)$/;
 
-async function cachedPaths(page: import("@playwright/test").Page): Promise<string[]> {
+const fixtures = path.join(__dirname, "..", "fixtures");
+
+/** Everything in the site's caches: each entry's path, content type and, for HTML, its text. */
+async function cached(page: Page): Promise<{ path: string; type: string; html: string }[]> {
   return page.evaluate(async () => {
-    const out: string[] = [];
+    const out: { path: string; type: string; html: string }[] = [];
     for (const name of await caches.keys()) {
-      for (const request of await (await caches.open(name)).keys()) out.push(new URL(request.url).pathname);
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) {
+        const response = await cache.match(request);
+        const type = response?.headers.get("content-type") ?? "";
+        const html = response && type.startsWith("text/html") ? await response.text() : "";
+        out.push({ path: new URL(request.url).pathname, type, html });
+      }
     }
     return out;
   });
 }
 
+async function cachedPaths(page: Page): Promise<string[]> {
+  return (await cached(page)).map((e) => e.path);
+}
+
+/** Juf Sanne posts one photo to Groep 3 and waits until it is processed; answers the post's path. */
+async function postPhoto(browser: Browser, testInfo: TestInfo, message: string): Promise<string> {
+  const context = await browser.newContext();
+  const teacher = await context.newPage();
+  await login(teacher, testInfo, "juf.sanne@regenboog.example");
+  await teacher.goto("/bericht/nieuw");
+  await ready(teacher, testInfo);
+  await teacher.getByLabel("Bericht", { exact: true }).fill(message);
+  await teacher.getByLabel("Foto's of video's kiezen").setInputFiles(path.join(fixtures, "landscape.jpg"));
+  await expect(teacher.locator(".upload.done")).toHaveCount(1);
+  await teacher.getByRole("button", { name: "Plaatsen" }).click();
+  await expect(teacher).toHaveURL(/\/bericht\/\d+$/);
+  const post = new URL(teacher.url()).pathname;
+  await expect(async () => {
+    await teacher.reload();
+    await expect(teacher.locator(".gallery img")).toHaveCount(1);
+  }).toPass({ timeout: 30_000 });
+  await context.close();
+  return post;
+}
+
 // Installable (Chromium's own check), works offline with the offline page, keeps nothing personal (LD-03),
 // and logging out tells the browser to forget the site's caches and storage.
-test("Kring installs as an app and keeps nothing personal on the phone", async ({}, testInfo) => {
+test("Kring installs as an app and keeps nothing personal on the phone", async ({ browser }, testInfo) => {
   test.skip(testInfo.project.name !== "js", "a service worker needs JavaScript");
+  // The photo this test browses is its own: the demo school has none, and other specs may not have run.
+  const message = `Foto van het schoolplein (pwa-${Date.now()})`;
+  const post = await postPhoto(browser, testInfo, message);
   // A real profile: Chromium never offers to install from an incognito context (Playwright's default).
   const use = testInfo.project.use;
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "kring-pwa-"));
@@ -56,11 +93,47 @@ test("Kring installs as an app and keeps nothing personal on the phone", async (
   expect((await page.request.get("/")).headers()["cache-control"]).toBe("private, no-store");
   expect((await page.request.get("/sw.js")).headers()["cache-control"]).toBe("no-cache");
 
-  // Browse a little (a post with its photos), then look at everything the service worker stored.
+  // Browse a little (the post with its photo, opened in the viewer) with the service worker in
+  // between, then look at everything it stored. The page must be controlled by the worker while the
+  // photo loads, or a worker that kept photos would never have seen one.
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  const photos: string[] = [];
+  page.on("response", (r) => {
+    const p = new URL(r.url()).pathname;
+    if (p.startsWith("/media/") && r.status() === 200) photos.push(p);
+  });
+  await page.goto(post);
+  await ready(page, testInfo);
+  await expect(page.getByText(message)).toBeVisible();
+  expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  const img = page.locator(".gallery img");
+  await expect(img).toHaveCount(1);
+  await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
+  const src = (await img.getAttribute("src"))!;
+  expect(src).toMatch(/^\/media\/[A-Za-z0-9_-]+\/feed$/);
+  await img.click();
+  const viewer = page.getByRole("dialog", { name: "Foto 1 van 1" });
+  await expect(viewer).toBeVisible();
+  await expect
+    .poll(() => viewer.locator("img").evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0))
+    .toBe(true);
+  await page.keyboard.press("Escape");
+  // The full size too, fetched by the page (through the worker) as a download would.
+  const full = src.replace(/feed$/, "full");
+  expect(await page.evaluate(async (url) => (await fetch(url)).status, full)).toBe(200);
+  expect(photos).toEqual(expect.arrayContaining([src, full]));
   await page.goto("/groepen");
   await ready(page, testInfo);
   await expect.poll(async () => (await cachedPaths(page)).some((p) => p === "/offline.html")).toBe(true);
-  for (const path of await cachedPaths(page)) expect(path).toMatch(STATIC);
+  const entries = await cached(page);
+  expect(entries.filter((e) => e.path.startsWith("/media/") || e.type.startsWith("image/jpeg"))).toEqual([]);
+  for (const entry of entries) {
+    expect(entry.path).toMatch(STATIC);
+    // The offline page is the one HTML kept; nothing of the post, the parent or the child is in it.
+    for (const personal of [message, "Tom Bakker", "Lotte", "Juf Sanne", "Sanne Visser"]) {
+      expect(entry.html).not.toContain(personal);
+    }
+  }
 
   // Without a network, a page shows the offline page instead of the browser's error.
   await context.setOffline(true);

@@ -3,17 +3,21 @@
 use std::{sync::OnceLock, time::Instant};
 
 use app::{
-    album::zip as album_zip, media::routes as media, platform::headers::csp,
-    platform::state::AppState, shell, App,
+    album::zip as album_zip,
+    media::{model::MediaLimits, routes as media},
+    platform::headers::csp,
+    platform::state::AppState,
+    shell, App,
 };
 use axum::{
     body::Body,
     extract::DefaultBodyLimit,
     extract::{Request, State},
+    handler::Handler,
     http::{header, HeaderValue, Method, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{on, MethodFilter, MethodRouter},
     Router,
 };
 use leptos::prelude::provide_context;
@@ -28,6 +32,79 @@ pub fn routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// A route outside Leptos: its method, its path pattern and its handler.
+struct PlainRoute {
+    method: Method,
+    path: &'static str,
+    handler: MethodRouter<AppState>,
+}
+
+impl PlainRoute {
+    /// The handler answers `method` only (GET also answers HEAD, as axum's `get` does).
+    fn new<H, T>(method: Method, path: &'static str, handler: H) -> PlainRoute
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).expect("a method axum can route");
+        PlainRoute {
+            method,
+            path,
+            handler: on(filter, handler),
+        }
+    }
+
+    /// A request body cap for this route alone (uploads stream; this is the outer cap).
+    fn body_limit(mut self, bytes: u64) -> PlainRoute {
+        self.handler = self.handler.layer(DefaultBodyLimit::max(bytes as usize));
+        self
+    }
+}
+
+/// Every route that is not a Leptos page or server function. `build` adds these and nothing else
+/// besides Leptos' own routes, so a new plain route is added here; the access matrix
+/// (server/tests/it/access_plain.rs, AC-01) fails for an entry without a row.
+fn plain(limits: MediaLimits) -> Vec<PlainRoute> {
+    // The stream is counted against the photo/video limit as it arrives; this is the outer cap.
+    let upload_cap = limits.photo_bytes.max(limits.video_bytes) + 1024 * 1024;
+    let form_cap = limits.post_bytes + 1024 * 1024;
+    vec![
+        PlainRoute::new(Method::GET, "/healthz", healthz),
+        PlainRoute::new(Method::POST, "/media", media::upload).body_limit(upload_cap),
+        PlainRoute::new(Method::GET, "/media/{uid}/{variant}", media::serve),
+        PlainRoute::new(Method::GET, "/sw.js", app::platform::pwa::service_worker),
+        PlainRoute::new(Method::GET, "/album/{pupil}/{file}", album_zip::download),
+        PlainRoute::new(Method::POST, "/afmelden", app::notify::routes::unsubscribe),
+        PlainRoute::new(
+            Method::GET,
+            "/bijlage/{uid}",
+            app::newsletters::routes::serve,
+        ),
+        PlainRoute::new(
+            Method::POST,
+            "/nieuwsbrief/opslaan",
+            app::newsletters::routes::save,
+        )
+        .body_limit(form_cap),
+        PlainRoute::new(
+            Method::POST,
+            "/bericht/nieuw",
+            app::posts::form_post::create,
+        )
+        .body_limit(form_cap),
+    ]
+}
+
+/// The (method, path pattern) of every route outside Leptos, as `build` registers them.
+pub fn plain_routes() -> Vec<(Method, &'static str)> {
+    plain(MediaLimits::default())
+        .into_iter()
+        .map(|r| (r.method, r.path))
+        .collect()
+}
+
+/// The router: the plain routes of `plain`, then Leptos' pages and server functions. A route added
+/// here with `.route(…)` instead of in `plain` would escape the access matrix.
 pub fn build(state: AppState) -> Router {
     let routes = routes();
     let context = {
@@ -41,32 +118,11 @@ pub fn build(state: AppState) -> Router {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
-    let limits = state.settings.media_limits;
-    // The stream is counted against the photo/video limit as it arrives; this is the outer cap.
-    let upload_cap = limits.photo_bytes.max(limits.video_bytes) + 1024 * 1024;
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route(
-            "/media",
-            post(media::upload).layer(DefaultBodyLimit::max(upload_cap as usize)),
-        )
-        .route("/media/{uid}/{variant}", get(media::serve))
-        .route("/sw.js", get(app::platform::pwa::service_worker))
-        .route("/album/{pupil}/{file}", get(album_zip::download))
-        .route("/afmelden", post(app::notify::routes::unsubscribe))
-        .route("/bijlage/{uid}", get(app::newsletters::routes::serve))
-        .route(
-            "/nieuwsbrief/opslaan",
-            post(app::newsletters::routes::save).layer(DefaultBodyLimit::max(
-                (limits.post_bytes + 1024 * 1024) as usize,
-            )),
-        )
-        .route(
-            "/bericht/nieuw",
-            post(app::posts::form_post::create).layer(DefaultBodyLimit::max(
-                (limits.post_bytes + 1024 * 1024) as usize,
-            )),
-        )
+    let mut router = Router::new();
+    for route in plain(state.settings.media_limits) {
+        router = router.route(route.path, route.handler);
+    }
+    router
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use common::TestApp;
 
-const ACTORS: [&str; 7] = [
+pub(crate) const ACTORS: [&str; 7] = [
     "anonymous",
     "ouder.bakker@example.nl",  // guardian of a child in Groep 3 (school A)
     "ouder.devries@example.nl", // guardian of a child in Groep 5/6 (school A)
@@ -758,7 +758,7 @@ async fn fixture(app: &TestApp) -> Fx {
     }
 }
 
-async fn cookie(app: &TestApp, actor: &str) -> Option<String> {
+pub(crate) async fn cookie(app: &TestApp, actor: &str) -> Option<String> {
     if actor == "anonymous" {
         None
     } else {
@@ -930,7 +930,20 @@ async fn ac03_access_follows_placement_at_once(app: TestApp) {
                 .as_u16()
         }
     };
+    // The feed as the guardian gets it: it must answer 200, or "not in it" would prove nothing.
+    let feed = || {
+        let (app, c) = (&app, bakker.clone());
+        async move {
+            let res = app.call("feed", Some(&c), &[]).await;
+            assert_eq!(res.status(), 200, "the feed answers");
+            res.text().await.unwrap()
+        }
+    };
     assert_eq!((status(g3_post).await, status(g56_post).await), (200, 404));
+    assert!(
+        feed().await.contains("Studiedag"),
+        "positive control: the school group's post is in the feed"
+    );
     let directie = app.session("directie@regenboog.example").await;
     let lotte = app.pupil("Lotte").await;
     let g56 = app.group("Groep 5/6").await;
@@ -950,6 +963,11 @@ async fn ac03_access_follows_placement_at_once(app: TestApp) {
         (404, 200),
         "after the move"
     );
+    let moved_feed = feed().await;
+    assert!(
+        moved_feed.contains("Spreekbeurten") && !moved_feed.contains("Gymles verplaatst"),
+        "the feed follows the move too"
+    );
     let bakker_id = app.user_id("ouder.bakker@example.nl").await;
     let marked = app
         .call(
@@ -968,14 +986,8 @@ async fn ac03_access_follows_placement_at_once(app: TestApp) {
         404,
         "a no-access link counts for nothing"
     );
-    let feed = app
-        .call("feed", Some(&bakker), &[])
-        .await
-        .text()
-        .await
-        .unwrap();
     assert!(
-        !feed.contains("Studiedag"),
+        !feed().await.contains("Studiedag"),
         "no school group either once no child gives access"
     );
     let deactivated = app

@@ -5,6 +5,8 @@
 mod common;
 
 mod access;
+mod access_feeds;
+mod access_plain;
 mod accounts;
 mod album;
 mod comments;

@@ -3,6 +3,15 @@ use crate::common;
 
 use common::TestApp;
 
+/// `who`'s feed as JSON text. It must have answered 200: an error or a sign-in answer does not
+/// contain the post either, and would pass every "does not see" row.
+async fn feed_of(app: &TestApp, who: &str) -> String {
+    let c = app.session(who).await;
+    let res = app.call("feed", Some(&c), &[]).await;
+    assert_eq!(res.status(), 200, "{who}: the feed answers");
+    res.text().await.unwrap()
+}
+
 async fn a_teachers_post_reaches_the_group_and_nobody_else(app: TestApp) {
     let sanne = app.session("juf.sanne@regenboog.example").await;
     let g3 = app.group("Groep 3").await;
@@ -27,8 +36,7 @@ async fn a_teachers_post_reaches_the_group_and_nobody_else(app: TestApp) {
         ("meester.ahmed@regenboog.example", false),
         ("beheer@kring.example", false),
     ] {
-        let c = app.session(who).await;
-        let feed = app.call("feed", Some(&c), &[]).await.text().await.unwrap();
+        let feed = feed_of(&app, who).await;
         assert_eq!(feed.contains("Luizencontrole"), sees, "{who}");
     }
     // Rendered safely: bold survives as <strong>.
@@ -58,8 +66,7 @@ async fn the_school_group_reaches_every_family_of_the_school(app: TestApp) {
         ("juf.sanne@regenboog.example", true),
         ("ouder.smit@example.nl", false),
     ] {
-        let c = app.session(who).await;
-        let feed = app.call("feed", Some(&c), &[]).await.text().await.unwrap();
+        let feed = feed_of(&app, who).await;
         assert_eq!(feed.contains("Kerstviering"), sees, "{who}");
     }
     // A teacher cannot post to the whole school.
@@ -245,42 +252,106 @@ async fn authors_edit_and_delete_and_staff_pin(app: TestApp) {
     );
 }
 
+/// The feed in pages of 20: following `next` (and, in HTML, the "Oudere berichten" link) until it
+/// ends gives every readable post exactly once, newest first: none twice and none left out.
 async fn the_feed_pages_newest_first(app: TestApp) {
+    let mut made = Vec::new();
     for i in 0..25 {
-        app.make_post(
-            "juf.sanne@regenboog.example",
-            "Groep 3",
-            &format!("Bericht nummer {i:02}"),
+        made.push(
+            app.make_post(
+                "juf.sanne@regenboog.example",
+                "Groep 3",
+                &format!("Bericht nummer {i:02}"),
+            )
+            .await,
+        );
+    }
+    // Everything Bakker may read, newest first: the 25 new posts, then the demo's posts in Groep 3
+    // and in the school group (made hours ago, oldest last).
+    let demo = [
+        ("Studiedag 4 december", "Hele school"),
+        ("herfstwandeling", "Groep 3"),
+        ("Gymles verplaatst", "Groep 3"),
+    ];
+    let mut expected: Vec<i64> = made.iter().rev().copied().collect();
+    for (text, group) in demo {
+        let (id,): (i64,) = app::with_db!(&app.db, |pool| sqlx::query_as(
+            "SELECT p.id FROM posts p JOIN post_groups pg ON pg.post_id = p.id \
+             JOIN groups g ON g.id = pg.group_id JOIN schools s ON s.id = g.school_id \
+             WHERE s.name = 'OBS De Regenboog' AND g.name = $1 AND (p.title = $2 OR p.body LIKE '%' || $2 || '%')"
         )
-        .await;
+        .bind(group)
+        .bind(text)
+        .fetch_one(pool)
+        .await)
+        .unwrap_or_else(|e| panic!("demo post {text}: {e}"));
+        expected.push(id);
     }
     let bakker = app.session("ouder.bakker@example.nl").await;
-    let first: serde_json::Value = app
-        .call("feed", Some(&bakker), &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let posts = first["posts"].as_array().unwrap();
-    assert_eq!(posts.len(), 20);
-    assert!(
-        posts[0]["body_html"].as_str().unwrap().contains("24"),
-        "newest first"
+    let mut pages: Vec<Vec<i64>> = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        assert!(pages.len() < 10, "the feed never ends: {pages:?}");
+        let form: Vec<(&str, String)> = cursor.iter().map(|c| ("cursor", c.clone())).collect();
+        let res = app.call("feed", Some(&bakker), &form).await;
+        assert_eq!(res.status(), 200);
+        let page: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(page["pinned"].as_array().map(Vec::len), Some(0), "{page}");
+        pages.push(
+            page["posts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].as_i64().unwrap())
+                .collect(),
+        );
+        match page["next"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(
+        pages.iter().map(Vec::len).collect::<Vec<_>>(),
+        vec![20, 8],
+        "pages of 20"
     );
-    let next = first["next"].as_str().unwrap().to_string();
-    let second: serde_json::Value = app
-        .call("feed", Some(&bakker), &[("cursor", next)])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let more = second["posts"].as_array().unwrap();
-    assert!(!more.is_empty());
-    let first_ids: Vec<_> = posts.iter().map(|p| p["id"].as_i64().unwrap()).collect();
-    assert!(
-        more.iter()
-            .all(|p| !first_ids.contains(&p["id"].as_i64().unwrap())),
-        "no post twice"
+    let all: Vec<i64> = pages.concat();
+    let distinct: std::collections::BTreeSet<i64> = all.iter().copied().collect();
+    assert_eq!(distinct.len(), all.len(), "no post twice: {pages:?}");
+    assert_eq!(all, expected, "every readable post once, newest first");
+
+    // The same in HTML, following the "Oudere berichten" link: every new post on exactly one page.
+    let mut seen: Vec<Vec<usize>> = Vec::new();
+    let mut path = "/".to_string();
+    loop {
+        assert!(seen.len() < 10, "the pages never end");
+        let res = app.page(&path, Some(&bakker)).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let html = res.text().await.unwrap();
+        seen.push(
+            (0..25)
+                .filter(|i| html.contains(&format!("Bericht nummer {i:02}")))
+                .collect(),
+        );
+        let Some(at) = html.find("<p class=\"more\">") else {
+            assert!(
+                html.contains("Gymles verplaatst"),
+                "the oldest post is on the last page"
+            );
+            break;
+        };
+        let link = &html[at..];
+        let href = &link[link.find("href=\"").expect("a link") + 6..];
+        path = href[..href.find('"').unwrap()].replace("&amp;", "&");
+        assert!(path.starts_with("/?tot="), "{path}");
+    }
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    let mut numbers: Vec<usize> = seen.concat();
+    numbers.sort_unstable();
+    assert_eq!(
+        numbers,
+        (0..25).collect::<Vec<_>>(),
+        "each new post on exactly one page: {seen:?}"
     );
 }
 

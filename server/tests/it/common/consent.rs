@@ -87,25 +87,35 @@ pub async fn ready_uploads(app: &TestApp, n: usize) -> Vec<String> {
             .send()
             .await
             .unwrap();
+        assert_eq!(res.status(), 200, "upload {i}");
         let v: Value = res.json().await.unwrap();
         uids.push(v["uid"].as_str().unwrap().to_string());
     }
     for uid in &uids {
-        for _ in 0..400 {
-            let (s,): (String,) = app::with_db!(&app.db, |pool| sqlx::query_as(
-                "SELECT status FROM media WHERE uid = $1"
-            )
-            .bind(uid)
-            .fetch_one(pool)
-            .await)
-            .unwrap();
-            if s == "ready" {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        wait_until_ready(app, uid).await;
     }
     uids
+}
+
+/// Waits until the job runner has processed upload `uid`; panics when it failed or is not ready
+/// within 20 s (a test that went on would fail later, or pass, for the wrong reason).
+pub async fn wait_until_ready(app: &TestApp, uid: &str) {
+    let mut status = String::new();
+    for _ in 0..400 {
+        (status,) = app::with_db!(&app.db, |pool| sqlx::query_as(
+            "SELECT status FROM media WHERE uid = $1"
+        )
+        .bind(uid)
+        .fetch_one(pool)
+        .await)
+        .unwrap_or_else(|e| panic!("upload {uid}: {e}"));
+        match status.as_str() {
+            "ready" => return,
+            "receiving" | "uploaded" => tokio::time::sleep(Duration::from_millis(50)).await,
+            other => panic!("upload {uid} was not processed: its status is {other:?}"),
+        }
+    }
+    panic!("upload {uid} was not processed within 20 s (status {status:?})");
 }
 
 /// Posts these uploads to Groep 3 as the teacher, with the given children tagged per photo and
