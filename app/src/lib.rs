@@ -19,6 +19,9 @@ pub mod comments;
 pub mod consent;
 pub mod error;
 pub mod feed;
+#[cfg(feature = "ssr")]
+pub mod jobs;
+pub mod limits;
 pub mod links;
 pub mod media;
 pub mod moderation;

@@ -194,7 +194,7 @@ impl Config {
             get("KRING_FFMPEG").unwrap_or_else(|| "ffmpeg".into()),
         ))
         .filter(|path| app::media::video::ffmpeg_works(path));
-        let digest = app::notify::digest::Schedule::parse(
+        let digest = app::platform::schedule::Schedule::parse(
             get("KRING_DIGEST_WEEKLY").as_deref().unwrap_or("fri 16:00"),
             get("KRING_DIGEST_DAILY").as_deref().unwrap_or("17:00"),
             get("KRING_TIMEZONE")

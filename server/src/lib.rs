@@ -45,7 +45,10 @@ pub fn app_state(config: &config::Config, db: Db) -> Result<AppState, String> {
 /// Starts the job runner in the background.
 pub fn spawn_worker(state: &AppState) -> Result<tokio::task::JoinHandle<()>, String> {
     let mailer = Mailer::from_settings(&state.settings)?;
-    Ok(tokio::spawn(worker::run(state.clone(), mailer)))
+    Ok(tokio::spawn(worker::run(app::jobs::runner(
+        state.clone(),
+        mailer,
+    ))))
 }
 
 /// Serves Kring on `listener` until `shutdown` resolves.

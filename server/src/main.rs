@@ -186,7 +186,7 @@ async fn create_admin(config: &Config, db: Db, email: &str, name: &str) -> Resul
     .map_err(|e| e.to_string())?;
     let state = app_state(config, db)?;
     let mailer = Mailer::from_settings(&state.settings)?;
-    worker::run_due(&worker::Runner::new(state, mailer))
+    worker::run_due(&app::jobs::runner(state, mailer))
         .await
         .map_err(|e| e.to_string())?;
     println!(

@@ -176,7 +176,7 @@ pub async fn seed_showcase(state: &AppState) -> Result<()> {
     // The runner only ever runs the photo lane here, which sends no mail; it needs a mailer all
     // the same.
     let mailer = Mailer::from_settings(&state.settings)?;
-    let runner = worker::Runner::new(state.clone(), mailer);
+    let runner = app::jobs::runner(state.clone(), mailer);
     // The round is opened first, as a school does at the start of the year; the photos follow.
     consent_round(&state.db).await?;
     for post in PHOTO_POSTS {
@@ -324,7 +324,7 @@ async fn upload(state: &AppState, uploader: &Actor, jpeg: Vec<u8>) -> Result<Str
 /// three sizes, the original deleted. A post whose photos are ready is published at once. A server
 /// sharing the database may claim a job first; then its result is awaited.
 async fn process_uploads(state: &AppState, runner: &worker::Runner, uids: &[String]) -> Result<()> {
-    worker::run_due_in(runner, worker::MEDIA_LANE)
+    worker::run_due_media(runner)
         .await
         .context("processing photos")?;
     for uid in uids {

@@ -44,7 +44,7 @@ pub async fn send(
     let started = Instant::now();
     let queued = digest::run(&state, run).await.map_err(|e| e.to_string())?;
     let mailer = Mailer::from_settings(&state.settings)?;
-    let runner = Arc::new(worker::Runner::new(state.clone(), mailer));
+    let runner = Arc::new(app::jobs::runner(state.clone(), mailer));
     let loops: Vec<_> = (0..state.settings.job_runners.max(1))
         .map(|_| {
             let runner = runner.clone();

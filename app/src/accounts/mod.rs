@@ -1,4 +1,6 @@
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

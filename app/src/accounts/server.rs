@@ -99,7 +99,7 @@ pub async fn request_reset(state: &AppState, ip: IpAddr, email: &str) -> Result<
         let key = format!("reset:{user_id}:{}", state.db.clock().now() / 60);
         jobs::enqueue(
             &state.db,
-            "mail.password_reset",
+            super::jobs::RESET_JOB,
             &ResetJob { user_id },
             &key,
         )
@@ -272,7 +272,7 @@ pub async fn mail_invitation(
 ) -> Result<(), AppError> {
     jobs::enqueue(
         &state.db,
-        "mail.invitation",
+        super::jobs::INVITATION_JOB,
         &InvitationJob { invitation_id },
         key,
     )

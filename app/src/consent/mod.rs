@@ -2,6 +2,8 @@
 //! child without consent is never shown to other families.
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod jobs;
+#[cfg(feature = "ssr")]
 pub mod mail;
 pub mod model;
 pub mod pages;

@@ -1,6 +1,8 @@
 //! Photos (and later videos) of posts: upload, processing, storage and authorised serving.
 #[cfg(feature = "ssr")]
 pub mod budget;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -86,28 +86,10 @@ pub fn scaled_width(width: i64, height: i64, longest: u32) -> i64 {
     }
 }
 
-/// Upload limits, configurable per Kring; the browser checks them before sending a byte.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MediaLimits {
-    pub photo_bytes: u64,
-    pub video_bytes: u64,
-    pub post_bytes: u64,
-}
-
 /// A school trip is 40 photos; a hundred is plenty for one post.
 pub const MAX_FILES_PER_POST: usize = 100;
 
-impl Default for MediaLimits {
-    fn default() -> Self {
-        MediaLimits {
-            photo_bytes: 25 * MB,
-            video_bytes: 500 * MB,
-            post_bytes: 1024 * MB,
-        }
-    }
-}
-
-pub const MB: u64 = 1024 * 1024;
+pub use crate::limits::{MediaLimits, MB};
 
 /// Whole megabytes, for messages ("maximaal 25 MB").
 pub fn megabytes(bytes: u64) -> u64 {

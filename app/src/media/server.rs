@@ -10,7 +10,6 @@ use crate::{
 };
 
 pub const PROCESS_JOB: &str = "media.process";
-pub const PURGE_JOB: &str = "media.purge";
 /// Uploads never attached to a post are discarded after a day; a receiving upload whose process
 /// died is discarded after an hour.
 pub(super) const DRAFT_SECS: i64 = 24 * 3600;
@@ -147,13 +146,7 @@ pub async fn discard_uploads(state: &AppState, actor: &Actor, uids: &[String]) {
             tracing::warn!(error = %e, "could not discard a refused upload; the sweep will");
         }
     }
-    if let Err(e) = queue_purge(state, &format!("refused.{}", uids[0])).await {
+    if let Err(e) = jobs::queue_purge(state, &format!("refused.{}", uids[0])).await {
         tracing::warn!(error = %e, "could not queue the purge; the sweep will");
     }
-}
-
-pub async fn queue_purge(state: &AppState, why: &str) -> Result<(), AppError> {
-    jobs::enqueue(&state.db, PURGE_JOB, &(), &format!("{PURGE_JOB}.{why}")).await?;
-    state.wake_jobs();
-    Ok(())
 }

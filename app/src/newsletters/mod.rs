@@ -3,6 +3,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 mod attachments;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

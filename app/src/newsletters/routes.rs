@@ -174,7 +174,7 @@ pub async fn save(
     if let Ok(id) = &saved {
         if !form.remove_files.is_empty() || !form.remove_media.is_empty() {
             let why = format!("newsletter.{id}.{}", state.db.clock().now());
-            if crate::media::server::queue_purge(&state, &why)
+            if crate::platform::jobs::queue_purge(&state, &why)
                 .await
                 .is_err()
             {

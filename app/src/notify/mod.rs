@@ -6,6 +6,8 @@ pub mod api;
 pub mod deliver;
 #[cfg(feature = "ssr")]
 pub mod digest;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -8,6 +8,17 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use super::db::{Db, Pool};
 use crate::{error::AppError, with_db};
 
+/// The housekeeping job: finished jobs are forgotten and every feature's cleanup runs (files of
+/// deleted posts, stale drafts, gone push subscriptions). Named before it did more than media.
+pub const PURGE_JOB: &str = "media.purge";
+
+/// Queues the housekeeping job once per `why` (a deleted post, a refused form, the sweep's slot).
+pub async fn queue_purge(state: &super::state::AppState, why: &str) -> Result<(), AppError> {
+    enqueue(&state.db, PURGE_JOB, &(), &format!("{PURGE_JOB}.{why}")).await?;
+    state.wake_jobs();
+    Ok(())
+}
+
 /// How long a claimed job is leased when the settings do not say otherwise.
 pub const LEASE_SECS: i64 = 300;
 const MAX_ATTEMPTS: i64 = 8;
@@ -93,15 +104,15 @@ pub async fn enqueue_many(db: &Db, items: &[(&str, String, String)]) -> Result<(
 /// A lane of the job queue: its own runners claim only its own kinds, so mail and push never wait
 /// behind photo and video work (DS-01). A lane names its kinds (`only`), or takes every kind but
 /// the named ones.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Lane {
-    pub kinds: &'static [&'static str],
+    pub kinds: Vec<&'static str>,
     pub only: bool,
 }
 
 impl Lane {
     /// The `kind` condition; kinds are constants of the code, never input.
-    fn condition(self) -> String {
+    fn condition(&self) -> String {
         if self.kinds.is_empty() {
             return if self.only { "FALSE" } else { "TRUE" }.to_string();
         }
@@ -116,7 +127,7 @@ impl Lane {
 /// once: SQLite serialises the writes, and PostgreSQL skips rows another runner is claiming. Each of
 /// the two lookups walks the `(status, run_at)` index and stops at the first row of the lane, so a
 /// queue of ten thousand mails costs the same per claim as a queue of ten.
-pub async fn claim(db: &Db, lease_secs: i64, lane: Lane) -> Result<Option<Job>, AppError> {
+pub async fn claim(db: &Db, lease_secs: i64, lane: &Lane) -> Result<Option<Job>, AppError> {
     let lock = match db.pool {
         Pool::Sqlite(_) => "",
         Pool::Postgres(_) => "FOR UPDATE SKIP LOCKED",

@@ -13,8 +13,8 @@ pub const VERSION: i64 = 1;
 const MAX_DEPTH: usize = 6;
 /// Leading spaces kept in a line (list nesting comes from them); more only nest deeper.
 const MAX_INDENT: usize = 24;
-/// The start-up job that renders posts made with older rules.
 
+/// A post body as clean HTML.
 pub fn render(markdown: &str) -> String {
     let markdown = bounded(markdown);
     let parser = linked(Parser::new_ext(&markdown, Options::ENABLE_STRIKETHROUGH));

@@ -11,6 +11,8 @@ pub mod mail;
 pub mod markup;
 pub mod outbound;
 pub mod pwa;
+pub mod registry;
+pub mod schedule;
 pub mod secrets;
 pub mod smtp;
 pub mod state;

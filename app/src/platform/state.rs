@@ -6,7 +6,7 @@ use leptos::config::LeptosOptions;
 use tokio::sync::{Notify, Semaphore};
 
 use super::{db::Db, storage::Storage, storage::StorageConfig, throttle::Throttle};
-use crate::media::model::MediaLimits;
+use crate::limits::MediaLimits;
 
 #[derive(Clone, Debug)]
 pub struct SmtpSettings {
@@ -33,7 +33,7 @@ pub struct Settings {
     /// Debian's ffmpeg for videos; `None` when it cannot be run (videos are then refused).
     pub ffmpeg: Option<PathBuf>,
     /// When the daily and weekly e-mail summaries go out (foundation-wide).
-    pub digest: crate::notify::digest::Schedule,
+    pub digest: super::schedule::Schedule,
     /// How many jobs run at once in the general lane (mail, push, notifications, summaries: mostly
     /// waiting on the network). Photos and videos have a lane of their own, so a mail never waits
     /// behind a transcode (DS-01).

@@ -1,6 +1,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod form_post;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

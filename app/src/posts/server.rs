@@ -326,7 +326,7 @@ pub async fn delete(
         .execute(&mut *tx)
         .await?;
     });
-    crate::media::server::queue_purge(state, &format!("post.{post_id}")).await
+    crate::platform::jobs::queue_purge(state, &format!("post.{post_id}")).await
 }
 
 /// Staff who may post to one of the post's groups may pin or unpin it.

@@ -271,12 +271,9 @@ async fn ld02_jobs_survive_a_crash_and_run_once_per_key(app: TestApp) {
     // Simulate a runner that claimed the job and was killed: running, lease expired.
     app::with_db!(db, |pool| sqlx::query("UPDATE jobs SET status = 'running', attempts = 1, locked_until = 1 WHERE idempotency_key = 'crash-test'").execute(pool).await.map(|_| ())).unwrap();
     let mailer = app::platform::mail::Mailer::from_settings(&app.settings()).unwrap();
-    app::platform::worker::run_due(&app::platform::worker::Runner::new(
-        app.state.clone(),
-        mailer,
-    ))
-    .await
-    .unwrap();
+    app::platform::worker::run_due(&app::jobs::runner(app.state.clone(), mailer))
+        .await
+        .unwrap();
     // This runner or the app's own (both may find the expired lease) finishes it, once.
     let mut status = String::new();
     for _ in 0..200 {
