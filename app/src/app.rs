@@ -20,11 +20,12 @@ use crate::{
     },
     feed::pages::{feed::FeedPage, group::GroupPage, groups::GroupsPage, post::PostPage},
     i18n::*,
+    layout::Layout,
     moderation::pages::{queue::QueuePage, report::ReportPage},
     newsletters::pages::{NewsletterFormPage, NewslettersPage},
     notify::pages::{NotificationSettingsPage, NotificationsPage, UnsubscribePage},
     posts::pages::{compose::ComposePage, edit::EditPage},
-    ui::{feedback::NotFound, layout::Layout},
+    ui::feedback::NotFound,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -13,6 +13,8 @@ pub mod accounts;
 pub mod admin;
 pub mod album;
 mod app;
+#[cfg(test)]
+mod architecture;
 #[cfg(feature = "hydrate")]
 pub mod client;
 pub mod comments;
@@ -21,6 +23,7 @@ pub mod error;
 pub mod feed;
 #[cfg(feature = "ssr")]
 pub mod jobs;
+mod layout;
 pub mod limits;
 pub mod links;
 pub mod media;

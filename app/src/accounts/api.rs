@@ -35,7 +35,8 @@ pub async fn load_me() -> Result<Option<CurrentUser>, AppError> {
             let Some(actor) = ctx::optional_actor().await? else {
                 return Ok(None);
             };
-            let can_post = !crate::posts::server::postable_groups(&state.db, &actor)
+            let viewer = crate::policy::Viewer::new(&state.db, &actor);
+            let can_post = !crate::policy::postable_group_ids(&state.db, &viewer)
                 .await?
                 .is_empty();
             let open_reports = if actor.roles.is_empty() {

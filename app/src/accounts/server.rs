@@ -20,21 +20,6 @@ use crate::{
 pub const INVITE_SECS: i64 = 14 * 24 * 3600;
 pub const RESET_SECS: i64 = 3600;
 
-/// The foundation's admin who is neither a parent nor on a school's staff: they read no posts, so
-/// their home page is the administration.
-pub async fn admin_only(db: &Db, actor: &Actor) -> Result<bool, AppError> {
-    if !actor.is_admin || !actor.roles.is_empty() {
-        return Ok(false);
-    }
-    let (children,): (i64,) = with_db!(db, |pool| sqlx::query_as(
-        "SELECT COUNT(*) FROM guardianships WHERE user_id = $1 AND no_access = FALSE"
-    )
-    .bind(actor.user_id)
-    .fetch_one(pool)
-    .await)?;
-    Ok(children == 0)
-}
-
 #[derive(sqlx::FromRow)]
 struct LoginRow {
     id: i64,

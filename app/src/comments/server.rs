@@ -3,26 +3,10 @@
 use super::model::{CommentText, CommentView, Comments, Reason};
 use crate::{
     error::AppError,
-    notify::server::Event,
-    platform::{auth::Actor, db::Db},
+    platform::{auth::Actor, db::Db, events::Event},
     policy::{self, PostRef, Sql, Viewer},
     with_db, with_tx,
 };
-
-/// Only a post to exactly one class group may carry comments: a parent's name is then shown only
-/// to the families of their own child's group.
-pub async fn allowed_for_groups(db: &Db, groups: &[i64]) -> Result<bool, AppError> {
-    let [group] = groups else {
-        return Ok(false);
-    };
-    let kind: Option<(String,)> = with_db!(db, |pool| sqlx::query_as(
-        "SELECT kind FROM groups WHERE id = $1"
-    )
-    .bind(*group)
-    .fetch_optional(pool)
-    .await)?;
-    Ok(kind.is_some_and(|(k,)| k == "class"))
-}
 
 async fn allowed_for_post(db: &Db, post_id: i64) -> Result<bool, AppError> {
     let groups: Vec<(i64,)> = with_db!(db, |pool| sqlx::query_as(
@@ -32,7 +16,7 @@ async fn allowed_for_post(db: &Db, post_id: i64) -> Result<bool, AppError> {
     .fetch_all(pool)
     .await)?;
     let ids: Vec<i64> = groups.into_iter().map(|(g,)| g).collect();
-    allowed_for_groups(db, &ids).await
+    policy::comments_allowed(db, &ids).await
 }
 
 /// The author of the post, the directie of its school, and staff of its groups may remove comments

@@ -67,9 +67,7 @@ pub async fn get_post(post_id: i64) -> Result<(PostView, i64), AppError> {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
             let mut post = super::read::post(&state.db, &actor, post_id).await?;
-            post.publish_at_text = post
-                .publish_at
-                .map(|at| crate::newsletters::server::local_time(state.settings.digest.tz, at));
+            post.publish_at_text = post.publish_at.map(|at| state.db.clock().local_time(at));
             super::receipts::mark_seen(&state.db, &actor, post_id).await?;
             Ok((post, state.db.clock().now()))
         }

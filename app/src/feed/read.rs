@@ -62,9 +62,7 @@ pub async fn feed(db: &Db, actor: &Actor, cursor: Cursor) -> Result<FeedPage, Ap
         Vec::new()
     };
     let posts = fetch(db, &v, Listing::Feed, false, cursor, PAGE_SIZE + 1).await?;
-    let can_post = !crate::posts::server::postable_groups(db, actor)
-        .await?
-        .is_empty();
+    let can_post = !policy::postable_group_ids(db, &v).await?.is_empty();
     page(db, actor, &v, posts, pinned, None, can_post).await
 }
 
@@ -93,7 +91,7 @@ pub async fn group_feed(
         Vec::new()
     };
     let posts = fetch(db, &v, listing, false, cursor, PAGE_SIZE + 1).await?;
-    let can_post = crate::posts::server::postable_groups(db, actor)
+    let can_post = policy::postable_group_ids(db, &v)
         .await?
         .contains(&group_id);
     page(db, actor, &v, posts, pinned, Some(group), can_post).await
@@ -119,7 +117,7 @@ async fn page(
     let admin_only = group.is_none()
         && posts.is_empty()
         && pinned.is_empty()
-        && crate::accounts::server::admin_only(db, actor).await?;
+        && policy::reads_no_posts(db, v, actor.is_admin).await?;
     Ok(FeedPage {
         posts,
         pinned,

@@ -294,7 +294,7 @@ async fn publish_when_done(db: &Db, media_id: i64) -> Result<(), AppError> {
         if let Some((post_id,)) = published {
             crate::announce_in_tx!(
                 tx,
-                crate::notify::server::Event::Post(post_id),
+                crate::platform::events::Event::Post(post_id),
                 db.clock().now()
             );
         }

@@ -30,9 +30,8 @@ pub(super) fn variant_key(uid: &str, variant: Variant) -> String {
 
 /// Staff who may post somewhere may upload.
 pub async fn may_upload(db: &Db, actor: &Actor) -> Result<bool, AppError> {
-    Ok(!crate::posts::server::postable_groups(db, actor)
-        .await?
-        .is_empty())
+    let v = policy::Viewer::new(db, actor);
+    Ok(!policy::postable_group_ids(db, &v).await?.is_empty())
 }
 
 pub struct Receiving {

@@ -123,7 +123,7 @@ pub async fn report(
             .await?;
             crate::announce_in_tx!(
                 tx,
-                crate::notify::server::Event::Report(report_id),
+                crate::platform::events::Event::Report(report_id),
                 db.clock().now()
             );
         }
@@ -253,7 +253,7 @@ pub async fn resolve(
         // The reporter hears the outcome (kept or removed), never the note, which is for staff.
         crate::announce_in_tx!(
             tx,
-            crate::notify::server::Event::ReportResolved(report_id),
+            crate::platform::events::Event::ReportResolved(report_id),
             at
         );
     });

@@ -398,7 +398,7 @@ pub async fn publish(db: &Db, id: i64, scheduled_at: Option<i64>) -> Result<bool
         .await?;
         if let Some((status,)) = &status {
             if status == "published" {
-                crate::announce_in_tx!(tx, crate::notify::server::Event::Post(id), at);
+                crate::announce_in_tx!(tx, crate::platform::events::Event::Post(id), at);
             }
         }
         status.is_some()

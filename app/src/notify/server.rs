@@ -10,54 +10,14 @@ use super::model::{
 };
 use crate::{
     error::AppError,
-    platform::{auth::Actor, db::Db, jobs, state::AppState},
+    platform::{auth::Actor, db::Db, jobs},
     policy::positional::{media_visible, readable_posts, GUARDIANS_OF_POST},
     with_db,
 };
 
-pub const FAN_OUT_JOB: &str = "notify.fan_out";
+pub use crate::platform::events::{Event, FAN_OUT_JOB};
 pub const MAIL_JOB: &str = "notify.mail";
 pub const PUSH_JOB: &str = "notify.push";
-
-/// Something people should hear about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Event {
-    Post(i64),
-    Comment(i64),
-    Report(i64),
-    ConsentRound(i64),
-    /// The school removed a comment: its author hears why.
-    CommentRemoved(i64),
-    /// A report was handled: its reporter hears whether the post or comment stays.
-    ReportResolved(i64),
-}
-
-impl Event {
-    /// The fan-out job's (kind, payload, idempotency key), for `jobs::ENQUEUE_SQL` inside the
-    /// transaction that makes the event happen.
-    pub fn job(self) -> (&'static str, String, String) {
-        (
-            FAN_OUT_JOB,
-            serde_json::to_string(&self).unwrap_or_default(),
-            self.job_key(),
-        )
-    }
-
-    fn job_key(self) -> String {
-        format!("notify.{}", self.key())
-    }
-
-    fn key(self) -> String {
-        match self {
-            Event::Post(id) => format!("post:{id}"),
-            Event::Comment(id) => format!("comment:{id}"),
-            Event::Report(id) => format!("report:{id}"),
-            Event::ConsentRound(id) => format!("consent:{id}"),
-            Event::CommentRemoved(id) => format!("removed:{id}"),
-            Event::ReportResolved(id) => format!("outcome:{id}"),
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 pub struct MailJob {
@@ -68,33 +28,6 @@ pub struct MailJob {
 pub struct PushJob {
     pub notification_id: i64,
     pub subscription_id: i64,
-}
-
-/// Queues the fan-out of `$event` inside the transaction `$tx` that makes it happen (`with_tx!`), so
-/// a crash can never keep the change and lose its notifications. `$at` is the current time.
-#[macro_export]
-macro_rules! announce_in_tx {
-    ($tx:ident, $event:expr, $at:expr) => {{
-        let (kind, payload, key) = $event.job();
-        sqlx::query($crate::platform::jobs::ENQUEUE_SQL)
-            .bind(kind)
-            .bind(payload)
-            .bind(key)
-            .bind($at)
-            .execute(&mut *$tx)
-            .await?;
-    }};
-}
-
-/// Queues the fan-out of an event; announcing the same event twice does nothing.
-pub async fn announce(state: &AppState, event: Event) -> Result<(), AppError> {
-    announce_in(&state.db, event).await?;
-    state.wake_jobs();
-    Ok(())
-}
-
-pub async fn announce_in(db: &Db, event: Event) -> Result<(), AppError> {
-    jobs::enqueue(db, FAN_OUT_JOB, &event, &event.job_key()).await
 }
 
 /// What to send one person about one item, from their choices. A pure rule:

@@ -88,6 +88,17 @@ impl Clock {
         self.local_date(at).format("%Y-%m-%d").to_string()
     }
 
+    /// A stored moment as people read it: "24-12-2026 16:30" in the schools' time zone.
+    pub fn local_time(&self, at: i64) -> String {
+        DateTime::from_timestamp(at, 0)
+            .map(|t| {
+                t.with_timezone(&self.0.tz)
+                    .format("%d-%m-%Y %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    }
+
     /// The name of the school year a stored moment falls in ("2025-2026").
     pub fn school_year_of(&self, at: i64) -> String {
         let start = school_year_start(self.local_date(at));

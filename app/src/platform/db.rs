@@ -36,9 +36,11 @@ macro_rules! with_db {
     };
 }
 
-/// Runs `$body` inside a write transaction bound to `$tx` and commits it when the body succeeds.
-/// On SQLite the transaction starts IMMEDIATE so that a read-then-write never fails with SQLITE_BUSY.
-/// A `?` inside the body returns early and the dropped transaction rolls back.
+/// Runs `$body` inside a write transaction bound to `$tx` and commits it when the body succeeds;
+/// the value is the body's. On SQLite the transaction starts IMMEDIATE so that a read-then-write
+/// never fails with SQLITE_BUSY. The body runs as a block of its own: a `?` or a `return Err(…)` in
+/// it rolls back and returns the error from the enclosing function, and a `return Ok(v)` commits
+/// and makes `v` the value — an early return can never skip the commit silently.
 #[macro_export]
 macro_rules! with_tx {
     ($db:expr, |$tx:ident| $body:expr) => {
@@ -46,16 +48,28 @@ macro_rules! with_tx {
             $crate::platform::db::Pool::Sqlite(pool) => {
                 #[allow(unused_mut)]
                 let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                let result = $body;
-                $tx.commit().await?;
-                result
+                #[allow(clippy::needless_return, unreachable_code)]
+                let result = async { Ok::<_, $crate::error::AppError>($body) }.await;
+                match result {
+                    Ok(value) => {
+                        $tx.commit().await?;
+                        value
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
             $crate::platform::db::Pool::Postgres(pool) => {
                 #[allow(unused_mut)]
                 let mut $tx = pool.begin().await?;
-                let result = $body;
-                $tx.commit().await?;
-                result
+                #[allow(clippy::needless_return, unreachable_code)]
+                let result = async { Ok::<_, $crate::error::AppError>($body) }.await;
+                match result {
+                    Ok(value) => {
+                        $tx.commit().await?;
+                        value
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             }
         }
     };
@@ -155,5 +169,63 @@ impl Db {
 
     pub async fn close(&self) {
         with_db!(self, |pool| pool.close().await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::AppError;
+
+    async fn count(db: &Db) -> i64 {
+        with_db!(db, |pool| sqlx::query_as::<_, (i64,)>(
+            "SELECT COUNT(*) FROM t"
+        )
+        .fetch_one(pool)
+        .await)
+        .expect("count")
+        .0
+    }
+
+    async fn insert_then_return_early(db: &Db) -> Result<i64, AppError> {
+        let value = with_tx!(db, |tx| {
+            sqlx::query("INSERT INTO t (x) VALUES (1)")
+                .execute(&mut *tx)
+                .await?;
+            if count(db).await >= 0 {
+                return Ok(7);
+            }
+            0
+        });
+        Ok(value * 2)
+    }
+
+    async fn insert_then_fail(db: &Db) -> Result<i64, AppError> {
+        with_tx!(db, |tx| {
+            sqlx::query("INSERT INTO t (x) VALUES (2)")
+                .execute(&mut *tx)
+                .await?;
+            return Err(AppError::Conflict("no".into()));
+        });
+        Ok(1)
+    }
+
+    #[tokio::test]
+    async fn an_early_return_commits_and_an_error_rolls_back() {
+        let dir = std::env::temp_dir().join(format!("kring-tx-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let url = format!("sqlite://{}/t.db", dir.display());
+        let db = Db::connect(&url, Clock::default()).await.expect("db");
+        with_db!(&db, |pool| sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(pool)
+            .await
+            .map(|_| ()))
+        .expect("table");
+        assert_eq!(insert_then_return_early(&db).await, Ok(14));
+        assert_eq!(count(&db).await, 1, "the early return committed");
+        assert!(insert_then_fail(&db).await.is_err());
+        assert_eq!(count(&db).await, 1, "the error rolled back");
+        db.close().await;
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

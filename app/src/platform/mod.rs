@@ -5,6 +5,7 @@ pub mod ctx;
 pub mod db;
 pub mod download;
 mod error;
+pub mod events;
 pub mod headers;
 pub mod jobs;
 pub mod mail;

@@ -6,6 +6,7 @@
 //! - directie: every group of their school;
 //! - foundation admins: none — they manage structure and people, not posts (least privilege).
 use super::{Sql, Viewer};
+use crate::{error::AppError, platform::db::Db, with_db};
 
 /// `<alias>` (a `school_years` row) is the school year that contains `today` ('YYYY-MM-DD').
 pub fn this_year<Q: Sql>(q: &mut Q, alias: &str, today: &str) {
@@ -64,4 +65,55 @@ pub fn postable_groups<Q: Sql>(q: &mut Q, v: &Viewer) {
          WHERE sr.role = 'directie' AND sr.user_id = ",
     )
     .id(v.user_id);
+}
+
+/// The groups of this school year (and school and staff groups) the viewer may post to. Both ways in
+/// need a staff role, and the roles were read fresh for this request: a parent, who is asked on
+/// every page, pays no query for it.
+pub async fn postable_group_ids(db: &Db, v: &Viewer) -> Result<Vec<i64>, AppError> {
+    if v.roles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64,)> = with_db!(db, |pool| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT g.id FROM groups g LEFT JOIN school_years sy ON sy.id = g.school_year_id \
+             WHERE g.id IN (",
+        );
+        postable_groups(&mut q, v);
+        q.add(") AND (sy.id IS NULL OR (");
+        this_year(&mut q, "sy", &v.today);
+        q.add("))");
+        q.build_query_as().fetch_all(pool).await
+    })?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// A foundation admin without children or a staff role reads no posts at all: their home page is
+/// the administration.
+pub async fn reads_no_posts(db: &Db, v: &Viewer, is_admin: bool) -> Result<bool, AppError> {
+    if !is_admin || !v.roles.is_empty() {
+        return Ok(false);
+    }
+    let (children,): (i64,) = with_db!(db, |pool| sqlx::query_as(
+        "SELECT COUNT(*) FROM guardianships WHERE user_id = $1 AND no_access = FALSE"
+    )
+    .bind(v.user_id)
+    .fetch_one(pool)
+    .await)?;
+    Ok(children == 0)
+}
+
+/// Only a post to exactly one class group may carry comments: a parent's name is then shown only
+/// to the families of their own child's group.
+pub async fn comments_allowed(db: &Db, groups: &[i64]) -> Result<bool, AppError> {
+    let [group] = groups else {
+        return Ok(false);
+    };
+    let kind: Option<(String,)> = with_db!(db, |pool| sqlx::query_as(
+        "SELECT kind FROM groups WHERE id = $1"
+    )
+    .bind(*group)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(kind.is_some_and(|(k,)| k == "class"))
 }

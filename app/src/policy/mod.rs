@@ -20,7 +20,10 @@ mod power;
 mod sql;
 
 pub use audience::guardians_of_post;
-pub use groups::{postable_groups, this_year, visible_groups};
+pub use groups::{
+    comments_allowed, postable_group_ids, postable_groups, reads_no_posts, this_year,
+    visible_groups,
+};
 pub use media::{media_visible, photo_consented};
 pub use posts::{listed_posts, readable_post, readable_posts, PostRef};
 pub use power::{may_edit, power_over, Power};

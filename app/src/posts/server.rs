@@ -9,14 +9,6 @@ use crate::{
     with_db, with_tx,
 };
 
-pub async fn postable_groups(db: &Db, actor: &Actor) -> Result<Vec<i64>, AppError> {
-    Ok(postable(db, actor)
-        .await?
-        .into_iter()
-        .map(|g| g.id)
-        .collect())
-}
-
 /// The groups this actor may post to: their own groups, and for directie every group and the
 /// school group (a school-wide post) of their school.
 pub async fn compose_options(
@@ -68,7 +60,7 @@ async fn school_of_groups(db: &Db, groups: &[i64]) -> Result<i64, AppError> {
 }
 
 async fn check_postable(db: &Db, actor: &Actor, groups: &[i64]) -> Result<i64, AppError> {
-    let allowed = postable_groups(db, actor).await?;
+    let allowed = policy::postable_group_ids(db, &Viewer::new(db, actor)).await?;
     if allowed.is_empty() {
         return Err(AppError::Forbidden);
     }
@@ -92,8 +84,7 @@ pub async fn create(
     {
         return Err(AppError::validation("media", "media_tags_required"));
     }
-    let comments_open =
-        post.comments && crate::comments::server::allowed_for_groups(db, &post.groups).await?;
+    let comments_open = post.comments && policy::comments_allowed(db, &post.groups).await?;
     let at = db.clock().now();
     let id = with_tx!(db, |tx| {
         let (id,): (i64,) = sqlx::query_as(
@@ -186,7 +177,7 @@ pub async fn create(
                 .await?;
         } else {
             // Stored with the post, so a crash cannot lose the notifications.
-            crate::announce_in_tx!(tx, crate::notify::server::Event::Post(id), at);
+            crate::announce_in_tx!(tx, crate::platform::events::Event::Post(id), at);
         }
         id
     });
@@ -229,7 +220,7 @@ pub async fn update(db: &Db, actor: &Actor, post_id: i64, post: NewPost) -> Resu
     if school_id != existing.school_id {
         return Err(AppError::validation("groups", "post_groups_one_school"));
     }
-    let allowed = crate::comments::server::allowed_for_groups(db, &post.groups).await?;
+    let allowed = policy::comments_allowed(db, &post.groups).await?;
     let (comments,): (i64,) = with_db!(db, |pool| sqlx::query_as(
         "SELECT COUNT(*) FROM comments WHERE post_id = $1 AND removed_at IS NULL"
     )

@@ -63,12 +63,21 @@ pub fn error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> Str
             "consent_not_pending" => t_string!(i18n, errors.consent_not_pending).into(),
             "consent_no_round" => t_string!(i18n, errors.consent_no_round).into(),
             "consent_confirm_mail" => t_string!(i18n, errors.consent_confirm_mail).into(),
-            key if key.starts_with("newsletter_") => {
-                crate::newsletters::pages::error_text(i18n, key)
+            "newsletter_title_required" => t_string!(i18n, newsletter.err_title_required).into(),
+            "newsletter_already_sent" => t_string!(i18n, newsletter.err_already_sent).into(),
+            "newsletter_at_past" => t_string!(i18n, newsletter.err_at_past).into(),
+            "newsletter_at_invalid" => t_string!(i18n, newsletter.err_at_invalid).into(),
+            "newsletter_not_pdf" => t_string!(i18n, newsletter.err_not_pdf).into(),
+            "newsletter_file_too_big" => t_string!(i18n, newsletter.err_file_too_big).into(),
+            "newsletter_too_many_files" => t_string!(i18n, newsletter.err_too_many_files).into(),
+            "newsletter_heading_too_long" => {
+                t_string!(i18n, newsletter.err_heading_too_long).into()
             }
-            key if key.starts_with("media_") => {
-                crate::media::pages::refusal_text(i18n, &crate::media::model::Refusal::new(key))
-            }
+            "newsletter_not_allowed" => t_string!(i18n, newsletter.err_not_allowed).into(),
+            "media_missing" => t_string!(i18n, media.missing).into(),
+            "media_post_too_big" => t_string!(i18n, media.post_too_big).into(),
+            "media_too_many" => t_string!(i18n, media.too_many).into(),
+            "media_not_allowed" => t_string!(i18n, media.not_allowed).into(),
             _ => t_string!(i18n, errors.invalid_form).into(),
         },
     };

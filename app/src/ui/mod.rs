@@ -1,6 +1,6 @@
 //! Shared UI pieces: the layout, error and loading notices, relative times.
 pub mod feedback;
-pub mod layout;
+
 pub mod linked;
 pub mod pwa;
 pub mod time;

@@ -201,9 +201,9 @@ pub async fn open_round(
     })?;
     if let Some(round) = current_round(db, school_id).await? {
         mail_waiting(db, school_id, round.id, false).await?;
-        crate::notify::server::announce_in(
+        crate::platform::events::announce_in(
             db,
-            crate::notify::server::Event::ConsentRound(round.id),
+            crate::platform::events::Event::ConsentRound(round.id),
         )
         .await?;
     }

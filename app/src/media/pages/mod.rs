@@ -12,6 +12,16 @@ pub use upload::Uploader;
 use super::model::Refusal;
 use crate::i18n::*;
 
+/// The sentence for a refusal a form without JavaScript came back with (`?fout=<key>`): an upload's
+/// refusal, or any other form error.
+pub fn returned_text(i18n: leptos_i18n::I18nContext<Locale>, key: &str) -> String {
+    if key.starts_with("media_") {
+        refusal_text(i18n, &Refusal::new(key))
+    } else {
+        crate::ui::feedback::error_text(i18n, &crate::error::AppError::validation("form", key))
+    }
+}
+
 /// The sentence for a refused upload, in the user's language.
 pub fn refusal_text(i18n: leptos_i18n::I18nContext<Locale>, r: &Refusal) -> String {
     let limit = r.limit_mb;

@@ -4,7 +4,6 @@ use crate::ui::title::PageTitle;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::{
-    error::AppError,
     i18n::*,
     media::model::Variant,
     newsletters::{
@@ -12,7 +11,7 @@ use crate::{
         model::{NewsletterEdit, Section, EMPTY_SECTIONS, HEADING_MAX},
     },
     posts::model::{BODY_MAX, TITLE_MAX},
-    ui::feedback::{error_text, page_error, Loading},
+    ui::feedback::{page_error, Loading},
 };
 
 /// Writing or changing a newsletter: one plain multipart form (text, photos and PDFs together)
@@ -26,7 +25,7 @@ pub fn NewsletterFormPage() -> impl IntoView {
     let data = Resource::new(id, newsletter_form);
     let returned = move || {
         query.read().get("fout").map(|key| {
-            let text = error_text(i18n, &AppError::validation("form", &key));
+            let text = crate::media::pages::returned_text(i18n, &key);
             view! { <p class="notice error" role="alert">{text}</p> }
         })
     };

@@ -13,7 +13,7 @@ use crate::{
         pages::{upload::busy, Uploader},
     },
     posts::api::{load_compose, CreatePost},
-    ui::feedback::{error_text, page_error, FormError, Loading},
+    ui::feedback::{page_error, FormError, Loading},
 };
 
 /// The compose form. Without JavaScript it posts text and photos together as one multipart form to
@@ -26,7 +26,7 @@ pub fn ComposePage() -> impl IntoView {
     // A refusal from the form post without JavaScript comes back as `?fout=<key>`.
     let returned = move || {
         query.read().get("fout").map(|key| {
-            let text = error_text(i18n, &AppError::validation("form", &key));
+            let text = crate::media::pages::returned_text(i18n, &key);
             view! { <p class="notice error" role="alert">{text}</p> }
         })
     };

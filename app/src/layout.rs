@@ -1,4 +1,4 @@
-//! The app frame: a top bar, the page, and on phones a bottom navigation within thumb reach.
+//! The app frame (part of the composition, like `app.rs`): a top bar, the page, and on phones a bottom navigation within thumb reach.
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
