@@ -24,6 +24,7 @@ mod notify_crash;
 mod objects;
 mod panics;
 mod platform;
+mod policy;
 mod posts;
 mod push;
 mod s3;
