@@ -206,7 +206,7 @@ pub async fn save_photo_tags(
             let actor = ctx::actor().await?;
             let parsed = tags
                 .iter()
-                .map(|t| crate::posts::model::parse_tag(t))
+                .map(|t| super::model::parse_tag(t))
                 .collect::<Option<Vec<_>>>()
                 .ok_or_else(|| AppError::validation("tags", "tag_not_in_group"))?;
             super::server::save_photo_tags(&state.db, &actor, post_id, &parsed, &no_children)

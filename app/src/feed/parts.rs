@@ -4,9 +4,9 @@
 use crate::{
     error::AppError,
     media::model::MediaView,
-    newsletters::model::Attachment,
     platform::db::Db,
     policy::{self, Sql, Viewer},
+    posts::model::Attachment,
     with_db,
 };
 

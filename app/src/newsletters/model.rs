@@ -14,31 +14,7 @@ pub const MAX_ATTACHMENTS: usize = 10;
 pub const ATTACHMENT_MAX_BYTES: u64 = 20 * crate::media::model::MB;
 pub const HEADING_MAX: usize = 120;
 
-/// A PDF of a newsletter, as a reader gets it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct Attachment {
-    pub post_id: i64,
-    pub uid: String,
-    pub name: String,
-    pub bytes: i64,
-}
-
-impl Attachment {
-    pub fn url(&self) -> String {
-        format!("/bijlage/{}", self.uid)
-    }
-
-    /// "1,2 MB" or "340 kB", as Dutch readers write it.
-    pub fn size_text(&self) -> String {
-        let kb = (self.bytes.max(0) as f64) / 1024.0;
-        if kb < 1024.0 {
-            format!("{} kB", kb.ceil() as i64)
-        } else {
-            format!("{:.1} MB", kb / 1024.0).replace('.', ",")
-        }
-    }
-}
+pub use crate::posts::model::Attachment;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {

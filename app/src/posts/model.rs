@@ -71,7 +71,7 @@ pub struct PostView {
     pub publish_at_text: Option<String>,
     /// A newsletter's PDFs.
     #[cfg_attr(feature = "ssr", sqlx(skip))]
-    pub attachments: Vec<crate::newsletters::model::Attachment>,
+    pub attachments: Vec<Attachment>,
 }
 
 /// The query head that reads `PostView` rows; a `WHERE` condition follows.
@@ -165,12 +165,6 @@ pub struct PostForm {
     pub no_children: Vec<String>,
 }
 
-/// A tagged child in a photo as the forms send it: "uid:pupil id".
-pub fn parse_tag(raw: &str) -> Option<(String, i64)> {
-    let (uid, pupil) = raw.split_once(':')?;
-    Some((uid.to_string(), pupil.parse().ok()?))
-}
-
 /// A post that passed every rule that does not need the database.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewPost {
@@ -226,7 +220,7 @@ impl NewPost {
         }
         let mut tags: Vec<(String, i64)> = Vec::new();
         for raw in form.tags {
-            let tag = parse_tag(&raw)
+            let tag = crate::consent::model::parse_tag(&raw)
                 .filter(|(uid, _)| media.contains(uid))
                 .ok_or_else(|| AppError::validation("tags", "tag_not_in_group"))?;
             if !tags.contains(&tag) {
@@ -331,5 +325,31 @@ mod tests {
         let c = Cursor::parse(Some("1700000000.42"));
         assert_eq!((c.created_at, c.id), (1700000000, 42));
         assert_eq!(Cursor::parse(Some("nonsense")).id, i64::MAX);
+    }
+}
+
+/// A PDF of a newsletter, as a reader gets it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Attachment {
+    pub post_id: i64,
+    pub uid: String,
+    pub name: String,
+    pub bytes: i64,
+}
+
+impl Attachment {
+    pub fn url(&self) -> String {
+        format!("/bijlage/{}", self.uid)
+    }
+
+    /// "1,2 MB" or "340 kB", as Dutch readers write it.
+    pub fn size_text(&self) -> String {
+        let kb = (self.bytes.max(0) as f64) / 1024.0;
+        if kb < 1024.0 {
+            format!("{} kB", kb.ceil() as i64)
+        } else {
+            format!("{:.1} MB", kb / 1024.0).replace('.', ",")
+        }
     }
 }

@@ -18,19 +18,24 @@ pub const UNTAGGED_MEDIA: &str = "SELECT COUNT(*) FROM media m WHERE m.post_id =
 AND m.status NOT IN ('discarded', 'failed') AND m.no_children = FALSE \
 AND NOT EXISTS (SELECT 1 FROM media_tags t WHERE t.media_id = m.id)";
 
-/// Children that may be tagged in this post: those of its groups, or of the whole school for a
-/// school-wide post, as far as the actor may post to them.
+/// Where a post goes, as far as tagging cares: its school, its groups, and whether it is school-wide.
+struct Reach {
+    school_id: i64,
+    groups: Vec<i64>,
+    school_wide: bool,
+}
+
+/// Children that may be tagged in a post of this reach: those of its groups, or of the whole school
+/// for a school-wide post, as far as the actor may post to them.
 async fn candidates_for(
     db: &Db,
     actor: &Actor,
-    post: &crate::posts::model::PostView,
+    post: &Reach,
 ) -> Result<Vec<TagCandidate>, AppError> {
-    let groups = &post.groups;
-    let school_wide = groups.iter().any(|g| g.kind == "school");
     let mut out: Vec<TagCandidate> = Vec::new();
     for c in tag_candidates(db, actor).await? {
         let in_post = c.school_id == post.school_id
-            && (school_wide || groups.iter().any(|g| g.id == c.group_id));
+            && (post.school_wide || post.groups.contains(&c.group_id));
         if in_post && !out.iter().any(|o| o.pupil_id == c.pupil_id) {
             out.push(c);
         }
@@ -55,7 +60,12 @@ pub async fn photo_tags(db: &Db, actor: &Actor, post_id: i64) -> Result<PhotoTag
     .bind(post_id)
     .fetch_all(pool)
     .await)?;
-    let candidates = candidates_for(db, actor, &post).await?;
+    let reach = Reach {
+        school_id: post.school_id,
+        groups: post.groups.iter().map(|g| g.id).collect(),
+        school_wide: post.groups.iter().any(|g| g.kind == "school"),
+    };
+    let candidates = candidates_for(db, actor, &reach).await?;
     let required = super::tags_required(db, post.school_id).await?;
     let items = post
         .media
@@ -91,7 +101,12 @@ pub async fn save_photo_tags(
     no_children: &[String],
 ) -> Result<(), AppError> {
     let post = crate::feed::read::editable_post(db, actor, post_id).await?;
-    let candidates = candidates_for(db, actor, &post).await?;
+    let reach = Reach {
+        school_id: post.school_id,
+        groups: post.groups.iter().map(|g| g.id).collect(),
+        school_wide: post.groups.iter().any(|g| g.kind == "school"),
+    };
+    let candidates = candidates_for(db, actor, &reach).await?;
     let of_post = |uid: &String| post.media.iter().any(|m| m.uid == *uid);
     let valid = tags
         .iter()

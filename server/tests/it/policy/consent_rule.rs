@@ -156,7 +156,7 @@ async fn store(
     app: &TestApp,
     fx: &Fx,
     families: &[Vec<Guardian>],
-) -> Result<Vec<i64>, sqlx::Error> {
+) -> Result<Vec<i64>, app::error::AppError> {
     let at = app.db.clock().now();
     let round = |given| match given {
         Given::InThisRound => Some(fx.this_round),
