@@ -45,7 +45,10 @@ impl Email {
         if valid {
             Ok(Email(email))
         } else {
-            Err(AppError::validation("email", "email_invalid"))
+            Err(AppError::validation(
+                "email",
+                crate::error::Invalid::EmailInvalid,
+            ))
         }
     }
 
@@ -101,18 +104,27 @@ impl NewPassword {
     pub fn parse(raw: &str, confirm: &str) -> Result<NewPassword, AppError> {
         let count = raw.chars().count();
         if count < PASSWORD_MIN {
-            return Err(AppError::validation("password", "password_too_short"));
+            return Err(AppError::validation(
+                "password",
+                crate::error::Invalid::PasswordTooShort,
+            ));
         }
         if count > PASSWORD_MAX {
-            return Err(AppError::validation("password", "password_too_long"));
+            return Err(AppError::validation(
+                "password",
+                crate::error::Invalid::PasswordTooLong,
+            ));
         }
         if COMMON_PASSWORDS.contains(&raw.to_lowercase().as_str()) {
-            return Err(AppError::validation("password", "password_common"));
+            return Err(AppError::validation(
+                "password",
+                crate::error::Invalid::PasswordCommon,
+            ));
         }
         if raw != confirm {
             return Err(AppError::validation(
                 "password_confirm",
-                "password_mismatch",
+                crate::error::Invalid::PasswordMismatch,
             ));
         }
         Ok(NewPassword(raw.to_string()))
@@ -127,10 +139,16 @@ impl NewPassword {
 pub fn parse_name(raw: &str, field: &str) -> Result<String, AppError> {
     let name = crate::names::plain(raw);
     if name.is_empty() {
-        return Err(AppError::validation(field, "name_required"));
+        return Err(AppError::validation(
+            field,
+            crate::error::Invalid::NameRequired,
+        ));
     }
     if name.chars().count() > 100 {
-        return Err(AppError::validation(field, "name_too_long"));
+        return Err(AppError::validation(
+            field,
+            crate::error::Invalid::NameTooLong,
+        ));
     }
     Ok(name)
 }

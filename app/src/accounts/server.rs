@@ -49,14 +49,17 @@ pub async fn login(
         None => (None, None),
     };
     if !secrets::verify_password(password, hash).await? {
-        return Err(AppError::validation("password", "login_failed"));
+        return Err(AppError::validation(
+            "password",
+            crate::error::Invalid::LoginFailed,
+        ));
     }
     guess.was_right();
     let actor = match id {
         Some(id) => auth::load_actor(&state.db, id).await?,
         None => None,
     }
-    .ok_or_else(|| AppError::validation("password", "login_failed"))?;
+    .ok_or_else(|| AppError::validation("password", crate::error::Invalid::LoginFailed))?;
     let token = auth::start_session(&state.db, &actor).await?;
     Ok((actor, token))
 }
@@ -114,10 +117,13 @@ pub async fn reset_password(
         .fetch_optional(&mut *tx)
         .await?;
         let (user_id, active) =
-            row.ok_or_else(|| AppError::validation("token", "token_invalid"))?;
+            row.ok_or_else(|| AppError::validation("token", crate::error::Invalid::TokenInvalid))?;
         // A deactivated account keeps its password and its link: the school decides, not the link.
         if !active {
-            return Err(AppError::validation("token", "account_inactive"));
+            return Err(AppError::validation(
+                "token",
+                crate::error::Invalid::AccountInactive,
+            ));
         }
         let used = sqlx::query(
             "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL",
@@ -128,7 +134,10 @@ pub async fn reset_password(
         .await?
         .rows_affected();
         if used != 1 {
-            return Err(AppError::validation("token", "token_invalid"));
+            return Err(AppError::validation(
+                "token",
+                crate::error::Invalid::TokenInvalid,
+            ));
         }
         sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
             .bind(user_id)
@@ -143,7 +152,7 @@ pub async fn reset_password(
     });
     let actor = auth::load_actor(&state.db, user_id)
         .await?
-        .ok_or_else(|| AppError::validation("token", "token_invalid"))?;
+        .ok_or_else(|| AppError::validation("token", crate::error::Invalid::TokenInvalid))?;
     let token = auth::start_session(&state.db, &actor).await?;
     Ok((actor, token))
 }
@@ -188,17 +197,17 @@ pub enum GuardianLink {
     /// A staff member whose own child attends the school: only the directie links them, and the
     /// audit log keeps it.
     AllowedAudited,
-    /// Refused, with the i18n key that tells the person why.
-    Refused(&'static str),
+    /// Refused, with the reason the person is told.
+    Refused(crate::error::Invalid),
 }
 
 /// An admin never becomes a guardian (an admin who is a parent uses a second account); a staff
 /// account only through the directie's invitation.
 pub fn guardian_link(is_admin: bool, is_staff: bool, inviter_is_directie: bool) -> GuardianLink {
     if is_admin {
-        GuardianLink::Refused("invite_admin_account")
+        GuardianLink::Refused(crate::error::Invalid::InviteAdminAccount)
     } else if is_staff && !inviter_is_directie {
-        GuardianLink::Refused("invite_staff_account")
+        GuardianLink::Refused(crate::error::Invalid::InviteStaffAccount)
     } else if is_staff {
         GuardianLink::AllowedAudited
     } else {
@@ -353,11 +362,17 @@ async fn accept_as_existing(
 ) -> Result<Accepting, AppError> {
     let guess = state.throttle.begin_guess(email.as_str())?;
     if !secrets::verify_password(password, account.password_hash).await? {
-        return Err(AppError::validation("password", "login_failed"));
+        return Err(AppError::validation(
+            "password",
+            crate::error::Invalid::LoginFailed,
+        ));
     }
     guess.was_right();
     if !account.active {
-        return Err(AppError::validation("password", "account_inactive"));
+        return Err(AppError::validation(
+            "password",
+            crate::error::Invalid::AccountInactive,
+        ));
     }
     let audited = match inv.grant()? {
         Grant::Staff { .. } => false,
@@ -472,7 +487,10 @@ pub async fn accept_invitation(
 
 pub async fn set_locale(db: &Db, actor: &Actor, locale: &str) -> Result<(), AppError> {
     if !["nl", "en"].contains(&locale) {
-        return Err(AppError::validation("locale", "invalid_form"));
+        return Err(AppError::validation(
+            "locale",
+            crate::error::Invalid::InvalidForm,
+        ));
     }
     with_db!(db, |pool| sqlx::query(
         "UPDATE users SET locale = $2 WHERE id = $1"

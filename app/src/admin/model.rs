@@ -152,7 +152,10 @@ impl StaffRole {
         match raw {
             "directie" => Ok(StaffRole::Directie),
             "teacher" => Ok(StaffRole::Teacher),
-            _ => Err(AppError::validation("role", "role_invalid")),
+            _ => Err(AppError::validation(
+                "role",
+                crate::error::Invalid::RoleInvalid,
+            )),
         }
     }
 
@@ -168,10 +171,16 @@ impl StaffRole {
 pub fn parse_label(raw: &str, field: &str) -> Result<String, AppError> {
     let s = crate::names::plain(raw);
     if s.is_empty() {
-        return Err(AppError::validation(field, "name_required"));
+        return Err(AppError::validation(
+            field,
+            crate::error::Invalid::NameRequired,
+        ));
     }
     if s.chars().count() > 80 {
-        return Err(AppError::validation(field, "name_too_long"));
+        return Err(AppError::validation(
+            field,
+            crate::error::Invalid::NameTooLong,
+        ));
     }
     Ok(s)
 }
@@ -193,7 +202,10 @@ pub fn parse_date(raw: &str) -> Result<Option<String>, AppError> {
     if ok {
         Ok(Some(s.to_string()))
     } else {
-        Err(AppError::validation("birth_date", "date_invalid"))
+        Err(AppError::validation(
+            "birth_date",
+            crate::error::Invalid::DateInvalid,
+        ))
     }
 }
 

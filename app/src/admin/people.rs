@@ -143,7 +143,10 @@ pub async fn set_group_staff(
     .fetch_optional(pool)
     .await)?;
     if is_staff.is_none() {
-        return Err(AppError::validation("user_id", "not_staff_of_school"));
+        return Err(AppError::validation(
+            "user_id",
+            crate::error::Invalid::NotStaffOfSchool,
+        ));
     }
     let sql = if member {
         "INSERT INTO group_staff (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
@@ -171,7 +174,10 @@ pub async fn set_user_active(
         return Err(AppError::NotFound);
     }
     if user_id == actor.user_id {
-        return Err(AppError::validation("user_id", "cannot_deactivate_self"));
+        return Err(AppError::validation(
+            "user_id",
+            crate::error::Invalid::CannotDeactivateSelf,
+        ));
     }
     with_tx!(db, |tx| {
         let done = sqlx::query("UPDATE users SET active = $2 WHERE id = $1")

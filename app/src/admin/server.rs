@@ -96,7 +96,7 @@ pub async fn rename_school(
     .await
     .map(|r| r.rows_affected()))
     .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => AppError::validation("name", "school_exists"),
+        AppError::Conflict(_) => AppError::validation("name", crate::error::Invalid::SchoolExists),
         other => other,
     })?;
     // Only the admin gets this far for a school that does not exist.
@@ -226,7 +226,12 @@ pub async fn create_group(
     let year_id = match kind {
         "class" => Some(current_year(db, school_id).await?.id),
         "staff" => None,
-        _ => return Err(AppError::validation("kind", "invalid_form")),
+        _ => {
+            return Err(AppError::validation(
+                "kind",
+                crate::error::Invalid::InvalidForm,
+            ))
+        }
     };
     let (id,): (i64,) = with_db!(db, |pool| sqlx::query_as(
         "INSERT INTO groups (school_id, school_year_id, kind, name) VALUES ($1, $2, $3, $4) RETURNING id"
@@ -238,7 +243,7 @@ pub async fn create_group(
     .fetch_one(pool)
     .await)
     .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => AppError::validation("name", "group_exists"),
+        AppError::Conflict(_) => AppError::validation("name", crate::error::Invalid::GroupExists),
         other => other,
     })?;
     Ok(id)
@@ -254,7 +259,7 @@ async fn class_group(db: &Db, school_id: i64, group_id: i64) -> Result<i64, AppE
     .fetch_optional(pool)
     .await)?;
     row.map(|r| r.0)
-        .ok_or_else(|| AppError::validation("group_id", "group_required"))
+        .ok_or_else(|| AppError::validation("group_id", crate::error::Invalid::GroupRequired))
 }
 
 pub struct NewPupil {

@@ -46,10 +46,16 @@ impl CommentText {
     pub fn parse(raw: &str) -> Result<CommentText, AppError> {
         let text = raw.trim();
         if text.is_empty() {
-            return Err(AppError::validation("body", "comment_required"));
+            return Err(AppError::validation(
+                "body",
+                crate::error::Invalid::CommentRequired,
+            ));
         }
         if text.chars().count() > COMMENT_MAX {
-            return Err(AppError::validation("body", "comment_too_long"));
+            return Err(AppError::validation(
+                "body",
+                crate::error::Invalid::CommentTooLong,
+            ));
         }
         Ok(CommentText(text.to_string()))
     }
@@ -67,10 +73,16 @@ impl Reason {
     pub fn parse(raw: &str) -> Result<Reason, AppError> {
         let text = raw.trim();
         if text.is_empty() {
-            return Err(AppError::validation("reason", "reason_required"));
+            return Err(AppError::validation(
+                "reason",
+                crate::error::Invalid::ReasonRequired,
+            ));
         }
         if text.chars().count() > REASON_MAX {
-            return Err(AppError::validation("reason", "reason_too_long"));
+            return Err(AppError::validation(
+                "reason",
+                crate::error::Invalid::ReasonTooLong,
+            ));
         }
         Ok(Reason(text.to_string()))
     }
@@ -90,7 +102,10 @@ mod tests {
         assert!(CommentText::parse(" \n ").is_err());
         assert_eq!(
             CommentText::parse(&"x".repeat(COMMENT_MAX + 1)),
-            Err(AppError::validation("body", "comment_too_long"))
+            Err(AppError::validation(
+                "body",
+                crate::error::Invalid::CommentTooLong
+            ))
         );
         assert!(CommentText::parse(&"é".repeat(COMMENT_MAX)).is_ok());
     }
@@ -99,7 +114,10 @@ mod tests {
     fn a_removal_needs_a_reason() {
         assert_eq!(
             Reason::parse("   "),
-            Err(AppError::validation("reason", "reason_required"))
+            Err(AppError::validation(
+                "reason",
+                crate::error::Invalid::ReasonRequired
+            ))
         );
         assert_eq!(
             Reason::parse(" Naam van een kind ").unwrap().as_str(),

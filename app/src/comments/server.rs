@@ -85,7 +85,10 @@ pub async fn list(db: &Db, actor: &Actor, post_id: i64) -> Result<Comments, AppE
 pub async fn add(db: &Db, actor: &Actor, post_id: i64, text: CommentText) -> Result<i64, AppError> {
     let post = policy::readable_post(db, &Viewer::new(db, actor), post_id).await?;
     if !post.published || !post.comments_open || !allowed_for_post(db, post_id).await? {
-        return Err(AppError::validation("body", "comments_closed"));
+        return Err(AppError::validation(
+            "body",
+            crate::error::Invalid::CommentsClosed,
+        ));
     }
     let at = db.clock().now();
     let id = crate::with_tx!(db, |tx| {

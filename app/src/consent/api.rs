@@ -89,7 +89,7 @@ pub async fn open_consent_round(
             if mail_everyone.is_none() {
                 return Err(AppError::validation(
                     "mail_everyone",
-                    "consent_confirm_mail",
+                    crate::error::Invalid::ConsentConfirmMail,
                 ));
             }
             super::server::open_round(&state.db, &actor, school_id, strict.is_some(), lock_date)
@@ -208,7 +208,9 @@ pub async fn save_photo_tags(
                 .iter()
                 .map(|t| super::model::parse_tag(t))
                 .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| AppError::validation("tags", "tag_not_in_group"))?;
+                .ok_or_else(|| {
+                    AppError::validation("tags", crate::error::Invalid::TagNotInGroup)
+                })?;
             super::server::save_photo_tags(&state.db, &actor, post_id, &parsed, &no_children)
                 .await?;
             leptos_axum::redirect(&format!("/bericht/{post_id}?kinderen=1"));

@@ -264,10 +264,16 @@ impl Wording {
         let title = title.trim();
         let explanation = explanation.trim();
         if title.is_empty() {
-            return Err(AppError::validation("title", "consent_title_required"));
+            return Err(AppError::validation(
+                "title",
+                crate::error::Invalid::ConsentTitleRequired,
+            ));
         }
         if title.chars().count() > TITLE_MAX || explanation.chars().count() > EXPLANATION_MAX {
-            return Err(AppError::validation("title", "consent_text_too_long"));
+            return Err(AppError::validation(
+                "title",
+                crate::error::Invalid::ConsentTextTooLong,
+            ));
         }
         Ok(Wording {
             title: title.into(),
@@ -285,16 +291,24 @@ pub fn parse_answers(
         let id = key
             .strip_prefix('p')
             .and_then(|n| n.parse::<i64>().ok())
-            .ok_or_else(|| AppError::validation("answers", "invalid_form"))?;
+            .ok_or_else(|| AppError::validation("answers", crate::error::Invalid::InvalidForm))?;
         let yes = match value.as_str() {
             "yes" => true,
             "no" => false,
-            _ => return Err(AppError::validation("answers", "invalid_form")),
+            _ => {
+                return Err(AppError::validation(
+                    "answers",
+                    crate::error::Invalid::InvalidForm,
+                ))
+            }
         };
         out.push((id, yes));
     }
     if out.is_empty() {
-        return Err(AppError::validation("answers", "consent_answer_required"));
+        return Err(AppError::validation(
+            "answers",
+            crate::error::Invalid::ConsentAnswerRequired,
+        ));
     }
     out.sort_unstable();
     Ok(out)
@@ -309,7 +323,7 @@ pub type ChildAnswers = (i64, Vec<(i64, bool)>);
 pub fn parse_family_answers(
     form: &std::collections::HashMap<String, String>,
 ) -> Result<Vec<ChildAnswers>, AppError> {
-    let bad = || AppError::validation("answers", "invalid_form");
+    let bad = || AppError::validation("answers", crate::error::Invalid::InvalidForm);
     let mut out: Vec<ChildAnswers> = Vec::new();
     for (key, value) in form {
         let (pupil, purpose) = key
@@ -328,7 +342,10 @@ pub fn parse_family_answers(
         }
     }
     if out.is_empty() {
-        return Err(AppError::validation("answers", "consent_answer_required"));
+        return Err(AppError::validation(
+            "answers",
+            crate::error::Invalid::ConsentAnswerRequired,
+        ));
     }
     out.sort_unstable();
     for (_, answers) in &mut out {

@@ -48,14 +48,21 @@ pub struct NewReport {
 
 impl NewReport {
     pub fn parse(reason: &str, details: &str) -> Result<NewReport, AppError> {
-        let reason = ReportReason::parse(reason)
-            .ok_or_else(|| AppError::validation("reason", "report_reason_required"))?;
+        let reason = ReportReason::parse(reason).ok_or_else(|| {
+            AppError::validation("reason", crate::error::Invalid::ReportReasonRequired)
+        })?;
         let details = details.trim();
         if details.chars().count() > DETAILS_MAX {
-            return Err(AppError::validation("details", "report_details_too_long"));
+            return Err(AppError::validation(
+                "details",
+                crate::error::Invalid::ReportDetailsTooLong,
+            ));
         }
         if reason == ReportReason::Other && details.is_empty() {
-            return Err(AppError::validation("details", "report_details_required"));
+            return Err(AppError::validation(
+                "details",
+                crate::error::Invalid::ReportDetailsRequired,
+            ));
         }
         Ok(NewReport {
             reason,
@@ -76,7 +83,10 @@ impl Decision {
         match raw {
             "remove" => Ok(Decision::Remove),
             "keep" => Ok(Decision::Keep),
-            _ => Err(AppError::validation("decision", "decision_required")),
+            _ => Err(AppError::validation(
+                "decision",
+                crate::error::Invalid::DecisionRequired,
+            )),
         }
     }
 }
@@ -137,7 +147,10 @@ mod tests {
         assert!(NewReport::parse("spam", "x").is_err());
         assert_eq!(
             NewReport::parse("other", " "),
-            Err(AppError::validation("details", "report_details_required"))
+            Err(AppError::validation(
+                "details",
+                crate::error::Invalid::ReportDetailsRequired
+            ))
         );
         assert!(NewReport::parse("hurtful", &"x".repeat(DETAILS_MAX + 1)).is_err());
     }

@@ -84,7 +84,10 @@ pub async fn report(
 ) -> Result<(), AppError> {
     let t = target(db, actor, post_id, comment_id).await?;
     if t.author_id == actor.user_id {
-        return Err(AppError::validation("reason", "report_own"));
+        return Err(AppError::validation(
+            "reason",
+            crate::error::Invalid::ReportOwn,
+        ));
     }
     let kind = if comment_id.is_some() {
         "comment"
@@ -208,7 +211,10 @@ pub async fn resolve(
             .await)?
         .ok_or(AppError::NotFound)?;
     if resolved_at.is_some() {
-        return Err(AppError::validation("decision", "report_already_resolved"));
+        return Err(AppError::validation(
+            "decision",
+            crate::error::Invalid::ReportAlreadyResolved,
+        ));
     }
     let resolution = match decision {
         Decision::Remove => {

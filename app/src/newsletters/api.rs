@@ -42,8 +42,9 @@ pub async fn send_newsletter(post_id: i64, at: Option<String>) -> Result<i64, Ap
             let at = match at.as_deref().map(str::trim) {
                 None | Some("") => None,
                 Some(raw) => Some(
-                    super::server::parse_local(state.settings.digest.tz, raw)
-                        .ok_or_else(|| AppError::validation("at", "newsletter_at_invalid"))?,
+                    super::server::parse_local(state.settings.digest.tz, raw).ok_or_else(|| {
+                        AppError::validation("at", crate::error::Invalid::NewsletterAtInvalid)
+                    })?,
                 ),
             };
             let reached = super::server::send(&state, &actor, post_id, at).await?;

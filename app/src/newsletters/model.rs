@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    error::Invalid,
     media::model::MediaView,
     posts::model::{GroupRef, BODY_MAX, TITLE_MAX},
 };
@@ -98,10 +99,10 @@ pub struct Draft {
 }
 
 impl Draft {
-    pub fn parse(form: &DraftForm) -> Result<Draft, &'static str> {
+    pub fn parse(form: &DraftForm) -> Result<Draft, Invalid> {
         let title = one_line(&form.title);
         if title.chars().count() > TITLE_MAX {
-            return Err("post_title_too_long");
+            return Err(Invalid::PostTitleTooLong);
         }
         let sections: Vec<Section> = form
             .headings
@@ -116,11 +117,11 @@ impl Draft {
             .iter()
             .any(|s| s.heading.chars().count() > HEADING_MAX)
         {
-            return Err("newsletter_heading_too_long");
+            return Err(Invalid::NewsletterHeadingTooLong);
         }
         let body = join(&form.intro, &sections);
         if body.chars().count() > BODY_MAX {
-            return Err("post_body_too_long");
+            return Err(Invalid::PostBodyTooLong);
         }
         Ok(Draft {
             title: (!title.is_empty()).then_some(title),
@@ -228,10 +229,10 @@ mod tests {
         assert_eq!(draft.title, None);
         assert_eq!(draft.body, "## Agenda\n\nKerst");
         form.title = "x".repeat(TITLE_MAX + 1);
-        assert_eq!(Draft::parse(&form), Err("post_title_too_long"));
+        assert_eq!(Draft::parse(&form), Err(Invalid::PostTitleTooLong));
         form.title = "Nieuwsbrief".into();
         form.headings = vec!["h".repeat(HEADING_MAX + 1)];
-        assert_eq!(Draft::parse(&form), Err("newsletter_heading_too_long"));
+        assert_eq!(Draft::parse(&form), Err(Invalid::NewsletterHeadingTooLong));
     }
 
     #[test]

@@ -188,7 +188,7 @@ pub async fn save(
             Redirect::to(&format!("/nieuwsbrief/{id}/bewerken#onderdelen")).into_response()
         }
         (Ok(id), Some(key)) => to_form(Some(id), &key),
-        (Err(AppError::Validation { message, .. }), _) => to_form(form.id, &message),
+        (Err(AppError::Validation { message, .. }), _) => to_form(form.id, message.key()),
         (Err(AppError::Forbidden), _) => to_form(form.id, "newsletter_not_allowed"),
         (Err(AppError::NotFound), _) => to_form(None, "newsletter_not_allowed"),
         (Err(e), _) => {

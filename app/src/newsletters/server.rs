@@ -140,16 +140,25 @@ pub async fn save(
         None => None,
     };
     if existing.as_ref().is_some_and(|p| p.school_id != school_id) {
-        return Err(AppError::validation("groups", "post_groups_one_school"));
+        return Err(AppError::validation(
+            "groups",
+            crate::error::Invalid::PostGroupsOneSchool,
+        ));
     }
     if let Some(sent) = existing.as_ref().filter(|p| !p.unsent()) {
         if draft.title.is_none() {
-            return Err(AppError::validation("title", "newsletter_title_required"));
+            return Err(AppError::validation(
+                "title",
+                crate::error::Invalid::NewsletterTitleRequired,
+            ));
         }
         // Families see a sent newsletter's new photos as soon as they are processed: a school
         // that wants every photo to say who is in it gets no untagged photo that way (PR-01).
         if !media.is_empty() && crate::consent::server::tags_required(db, sent.school_id).await? {
-            return Err(AppError::validation("media", "media_tags_required"));
+            return Err(AppError::validation(
+                "media",
+                crate::error::Invalid::MediaTagsRequired,
+            ));
         }
     }
     let at = db.clock().now();
@@ -227,7 +236,10 @@ pub async fn save(
         .fetch_one(&mut *tx)
         .await?;
         if photos as usize + media.len() > MAX_FILES_PER_POST {
-            return Err(AppError::validation("media", "media_too_many"));
+            return Err(AppError::validation(
+                "media",
+                crate::error::Invalid::MediaTooMany,
+            ));
         }
         for (i, uid) in media.iter().enumerate() {
             let attached = sqlx::query(
@@ -242,7 +254,10 @@ pub async fn save(
             .await?
             .rows_affected();
             if attached != 1 {
-                return Err(AppError::validation("media", "media_missing"));
+                return Err(AppError::validation(
+                    "media",
+                    crate::error::Invalid::MediaMissing,
+                ));
             }
         }
         let (new_bytes,): (i64,) = sqlx::query_as(
@@ -252,7 +267,10 @@ pub async fn save(
         .fetch_one(&mut *tx)
         .await?;
         if new_bytes > bytes && new_bytes as u64 > limits.post_bytes {
-            return Err(AppError::validation("media", "media_post_too_big"));
+            return Err(AppError::validation(
+                "media",
+                crate::error::Invalid::MediaPostTooBig,
+            ));
         }
         let (count, last_file): (i64, i64) = sqlx::query_as(
             "SELECT COUNT(*), CAST(COALESCE(MAX(position), -1) AS BIGINT) FROM attachments WHERE post_id = $1",
@@ -263,7 +281,7 @@ pub async fn save(
         if count as usize + files.len() > MAX_ATTACHMENTS {
             return Err(AppError::validation(
                 "attachments",
-                "newsletter_too_many_files",
+                crate::error::Invalid::NewsletterTooManyFiles,
             ));
         }
         for (i, uid) in files.iter().enumerate() {
@@ -293,13 +311,13 @@ pub async fn send(
     if !post.unsent() {
         return Err(AppError::validation(
             "newsletter",
-            "newsletter_already_sent",
+            crate::error::Invalid::NewsletterAlreadySent,
         ));
     }
     if post.title.as_deref().is_none_or(str::is_empty) {
         return Err(AppError::validation(
             "newsletter",
-            "newsletter_title_required",
+            crate::error::Invalid::NewsletterTitleRequired,
         ));
     }
     if crate::consent::server::tags_required(db, post.school_id).await? {
@@ -310,7 +328,10 @@ pub async fn send(
         .fetch_one(pool)
         .await)?;
         if untagged > 0 {
-            return Err(AppError::validation("media", "media_tags_required"));
+            return Err(AppError::validation(
+                "media",
+                crate::error::Invalid::MediaTagsRequired,
+            ));
         }
     }
     match at {
@@ -319,7 +340,10 @@ pub async fn send(
         }
         Some(at) => {
             if at < db.clock().now() + MIN_AHEAD_SECS {
-                return Err(AppError::validation("at", "newsletter_at_past"));
+                return Err(AppError::validation(
+                    "at",
+                    crate::error::Invalid::NewsletterAtPast,
+                ));
             }
             let payload = serde_json::to_string(&PublishJob { post_id: id, at })
                 .map_err(|_| AppError::Internal)?;

@@ -46,7 +46,7 @@ pub async fn save_prefs(
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
             let prefs = super::model::NewPrefs::parse(&frequency, &push, &email, muted)
-                .ok_or_else(|| AppError::validation("form", "invalid_form"))?;
+                .ok_or_else(|| AppError::validation("form", crate::error::Invalid::InvalidForm))?;
             super::prefs::save_prefs(&state.db, &actor, &prefs).await?;
             leptos_axum::redirect("/meldingen/instellingen?opgeslagen=1");
             Ok(())

@@ -132,7 +132,7 @@ impl Subscription {
         p256dh: &str,
         auth: &str,
     ) -> Result<Subscription, AppError> {
-        let bad = || AppError::validation("push", "push_invalid");
+        let bad = || AppError::validation("push", crate::error::Invalid::PushInvalid);
         let url = url::Url::parse(endpoint).map_err(|_| bad())?;
         // Push services are https on the public internet (SS-01); names are checked again when
         // they are resolved for each connection.
@@ -176,7 +176,10 @@ pub async fn subscribe(
         .fetch_one(&mut *tx)
         .await?;
         if taken > 0 {
-            return Err(AppError::validation("push", "push_invalid"));
+            return Err(AppError::validation(
+                "push",
+                crate::error::Invalid::PushInvalid,
+            ));
         }
         sqlx::query(
             "INSERT INTO push_subscriptions (user_id, session_hash, endpoint, p256dh, auth, created_at, refreshed_at) \

@@ -107,7 +107,7 @@ pub async fn create(
             state.wake_jobs();
             Redirect::to(&format!("/bericht/{id}")).into_response()
         }
-        Err(AppError::Validation { message, .. }) => back(&message),
+        Err(AppError::Validation { message, .. }) => back(message.key()),
         Err(AppError::Forbidden) => back("media_not_allowed"),
         Err(_) => back("media_failed"),
     }

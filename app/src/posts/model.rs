@@ -195,22 +195,37 @@ impl NewPost {
         let title = crate::names::plain(&form.title);
         let body = form.body.trim();
         if body.is_empty() {
-            return Err(AppError::validation("body", "post_body_required"));
+            return Err(AppError::validation(
+                "body",
+                crate::error::Invalid::PostBodyRequired,
+            ));
         }
         if body.chars().count() > BODY_MAX {
-            return Err(AppError::validation("body", "post_body_too_long"));
+            return Err(AppError::validation(
+                "body",
+                crate::error::Invalid::PostBodyTooLong,
+            ));
         }
         if title.chars().count() > TITLE_MAX {
-            return Err(AppError::validation("title", "post_title_too_long"));
+            return Err(AppError::validation(
+                "title",
+                crate::error::Invalid::PostTitleTooLong,
+            ));
         }
         let mut groups = form.groups;
         groups.sort_unstable();
         groups.dedup();
         if groups.is_empty() {
-            return Err(AppError::validation("groups", "post_groups_required"));
+            return Err(AppError::validation(
+                "groups",
+                crate::error::Invalid::PostGroupsRequired,
+            ));
         }
         if form.media.len() > MAX_FILES_PER_POST {
-            return Err(AppError::validation("media", "media_too_many"));
+            return Err(AppError::validation(
+                "media",
+                crate::error::Invalid::MediaTooMany,
+            ));
         }
         let mut media: Vec<String> = Vec::new();
         for uid in form.media {
@@ -222,7 +237,9 @@ impl NewPost {
         for raw in form.tags {
             let tag = crate::consent::model::parse_tag(&raw)
                 .filter(|(uid, _)| media.contains(uid))
-                .ok_or_else(|| AppError::validation("tags", "tag_not_in_group"))?;
+                .ok_or_else(|| {
+                    AppError::validation("tags", crate::error::Invalid::TagNotInGroup)
+                })?;
             if !tags.contains(&tag) {
                 tags.push(tag);
             }
@@ -316,7 +333,10 @@ mod tests {
         let long = "x".repeat(BODY_MAX + 1);
         assert_eq!(
             NewPost::parse(form(&long, vec![1])),
-            Err(AppError::validation("body", "post_body_too_long"))
+            Err(AppError::validation(
+                "body",
+                crate::error::Invalid::PostBodyTooLong
+            ))
         );
     }
 

@@ -55,7 +55,10 @@ async fn school_of_groups(db: &Db, groups: &[i64]) -> Result<i64, AppError> {
     })?;
     match schools.as_slice() {
         [(school,)] => Ok(*school),
-        _ => Err(AppError::validation("groups", "post_groups_one_school")),
+        _ => Err(AppError::validation(
+            "groups",
+            crate::error::Invalid::PostGroupsOneSchool,
+        )),
     }
 }
 
@@ -65,7 +68,10 @@ async fn check_postable(db: &Db, actor: &Actor, groups: &[i64]) -> Result<i64, A
         return Err(AppError::Forbidden);
     }
     if groups.iter().any(|g| !allowed.contains(g)) {
-        return Err(AppError::validation("groups", "post_groups_not_yours"));
+        return Err(AppError::validation(
+            "groups",
+            crate::error::Invalid::PostGroupsNotYours,
+        ));
     }
     school_of_groups(db, groups).await
 }
@@ -82,7 +88,10 @@ pub async fn create(
     if post.untagged().next().is_some()
         && crate::consent::server::tags_required(db, school_id).await?
     {
-        return Err(AppError::validation("media", "media_tags_required"));
+        return Err(AppError::validation(
+            "media",
+            crate::error::Invalid::MediaTagsRequired,
+        ));
     }
     let comments_open = post.comments && policy::comments_allowed(db, &post.groups).await?;
     let at = db.clock().now();
@@ -124,7 +133,10 @@ pub async fn create(
             .await?
             .rows_affected();
             if attached != 1 {
-                return Err(AppError::validation("media", "media_missing"));
+                return Err(AppError::validation(
+                    "media",
+                    crate::error::Invalid::MediaMissing,
+                ));
             }
         }
         for uid in &post.no_children {
@@ -152,7 +164,10 @@ pub async fn create(
             .fetch_one(&mut *tx)
             .await?;
             if allowed != 1 {
-                return Err(AppError::validation("tags", "tag_not_in_group"));
+                return Err(AppError::validation(
+                    "tags",
+                    crate::error::Invalid::TagNotInGroup,
+                ));
             }
             sqlx::query(crate::consent::server::INSERT_TAG)
                 .bind(uid)
@@ -168,7 +183,10 @@ pub async fn create(
         .fetch_one(&mut *tx)
         .await?;
         if bytes as u64 > limits.post_bytes {
-            return Err(AppError::validation("media", "media_post_too_big"));
+            return Err(AppError::validation(
+                "media",
+                crate::error::Invalid::MediaPostTooBig,
+            ));
         }
         if waiting > 0 {
             sqlx::query("UPDATE posts SET status = 'processing' WHERE id = $1")
@@ -218,7 +236,10 @@ pub async fn update(db: &Db, actor: &Actor, post_id: i64, post: NewPost) -> Resu
     let existing = editable(db, actor, post_id).await?;
     let school_id = check_postable(db, actor, &post.groups).await?;
     if school_id != existing.school_id {
-        return Err(AppError::validation("groups", "post_groups_one_school"));
+        return Err(AppError::validation(
+            "groups",
+            crate::error::Invalid::PostGroupsOneSchool,
+        ));
     }
     let allowed = policy::comments_allowed(db, &post.groups).await?;
     let (comments,): (i64,) = with_db!(db, |pool| sqlx::query_as(
@@ -237,7 +258,10 @@ pub async fn update(db: &Db, actor: &Actor, post_id: i64, post: NewPost) -> Resu
         .await)?;
         let current: Vec<i64> = current.into_iter().map(|(g,)| g).collect();
         if current != post.groups {
-            return Err(AppError::validation("groups", "post_has_comments"));
+            return Err(AppError::validation(
+                "groups",
+                crate::error::Invalid::PostHasComments,
+            ));
         }
     }
     with_tx!(db, |tx| {

@@ -2,7 +2,10 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::{error::AppError, i18n::*};
+use crate::{
+    error::{AppError, Invalid},
+    i18n::*,
+};
 
 /// The sentence for an error, in the user's language.
 pub fn error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> String {
@@ -16,69 +19,80 @@ pub fn error_text(i18n: leptos_i18n::I18nContext<Locale>, err: &AppError) -> Str
         }
         AppError::Internal => t_string!(i18n, errors.internal).into(),
         AppError::Request(_) => t_string!(i18n, errors.request).into(),
-        AppError::Validation { message, .. } => match message.as_str() {
-            "email_invalid" => t_string!(i18n, errors.email_invalid).into(),
-            "password_too_short" => t_string!(i18n, errors.password_too_short).into(),
-            "password_too_long" => t_string!(i18n, errors.password_too_long).into(),
-            "password_common" => t_string!(i18n, errors.password_common).into(),
-            "password_mismatch" => t_string!(i18n, errors.password_mismatch).into(),
-            "name_required" => t_string!(i18n, errors.name_required).into(),
-            "name_too_long" => t_string!(i18n, errors.name_too_long).into(),
-            "post_body_required" => t_string!(i18n, errors.post_body_required).into(),
-            "post_body_too_long" => t_string!(i18n, errors.post_body_too_long).into(),
-            "post_title_too_long" => t_string!(i18n, errors.post_title_too_long).into(),
-            "post_groups_required" => t_string!(i18n, errors.post_groups_required).into(),
-            "post_groups_one_school" => t_string!(i18n, errors.post_groups_one_school).into(),
-            "post_groups_not_yours" => t_string!(i18n, errors.post_groups_not_yours).into(),
-            "login_failed" => t_string!(i18n, errors.login_failed).into(),
-            "token_invalid" => t_string!(i18n, errors.token_invalid).into(),
-            "account_inactive" => t_string!(i18n, errors.account_inactive).into(),
-            "invite_admin_account" => t_string!(i18n, errors.invite_admin_account).into(),
-            "invite_staff_account" => t_string!(i18n, errors.invite_staff_account).into(),
-            "role_invalid" => t_string!(i18n, errors.role_invalid).into(),
-            "date_invalid" => t_string!(i18n, errors.date_invalid).into(),
-            "group_exists" => t_string!(i18n, errors.group_exists).into(),
-            "school_exists" => t_string!(i18n, errors.school_exists).into(),
-            "group_required" => t_string!(i18n, errors.group_required).into(),
-            "not_staff_of_school" => t_string!(i18n, errors.not_staff_of_school).into(),
-            "cannot_deactivate_self" => t_string!(i18n, errors.cannot_deactivate_self).into(),
-            "comment_required" => t_string!(i18n, errors.comment_required).into(),
-            "comment_too_long" => t_string!(i18n, errors.comment_too_long).into(),
-            "comments_closed" => t_string!(i18n, errors.comments_closed).into(),
-            "reason_required" => t_string!(i18n, errors.reason_required).into(),
-            "reason_too_long" => t_string!(i18n, errors.reason_too_long).into(),
-            "post_has_comments" => t_string!(i18n, errors.post_has_comments).into(),
-            "report_reason_required" => t_string!(i18n, errors.report_reason_required).into(),
-            "report_details_required" => t_string!(i18n, errors.report_details_required).into(),
-            "report_details_too_long" => t_string!(i18n, errors.report_details_too_long).into(),
-            "report_own" => t_string!(i18n, errors.report_own).into(),
-            "decision_required" => t_string!(i18n, errors.decision_required).into(),
-            "report_already_resolved" => t_string!(i18n, errors.report_already_resolved).into(),
-            "consent_title_required" => t_string!(i18n, errors.consent_title_required).into(),
-            "consent_text_too_long" => t_string!(i18n, errors.consent_text_too_long).into(),
-            "consent_round_open" => t_string!(i18n, errors.consent_round_open).into(),
-            "consent_answer_required" => t_string!(i18n, errors.consent_answer_required).into(),
-            "tag_not_in_group" => t_string!(i18n, errors.tag_not_in_group).into(),
-            "media_tags_required" => t_string!(i18n, errors.media_tags_required).into(),
-            "consent_not_pending" => t_string!(i18n, errors.consent_not_pending).into(),
-            "consent_no_round" => t_string!(i18n, errors.consent_no_round).into(),
-            "consent_confirm_mail" => t_string!(i18n, errors.consent_confirm_mail).into(),
-            "newsletter_title_required" => t_string!(i18n, newsletter.err_title_required).into(),
-            "newsletter_already_sent" => t_string!(i18n, newsletter.err_already_sent).into(),
-            "newsletter_at_past" => t_string!(i18n, newsletter.err_at_past).into(),
-            "newsletter_at_invalid" => t_string!(i18n, newsletter.err_at_invalid).into(),
-            "newsletter_not_pdf" => t_string!(i18n, newsletter.err_not_pdf).into(),
-            "newsletter_file_too_big" => t_string!(i18n, newsletter.err_file_too_big).into(),
-            "newsletter_too_many_files" => t_string!(i18n, newsletter.err_too_many_files).into(),
-            "newsletter_heading_too_long" => {
+        AppError::Validation { message, .. } => match message {
+            Invalid::AccountInactive => t_string!(i18n, errors.account_inactive).into(),
+            Invalid::CannotDeactivateSelf => t_string!(i18n, errors.cannot_deactivate_self).into(),
+            Invalid::CommentRequired => t_string!(i18n, errors.comment_required).into(),
+            Invalid::CommentTooLong => t_string!(i18n, errors.comment_too_long).into(),
+            Invalid::CommentsClosed => t_string!(i18n, errors.comments_closed).into(),
+            Invalid::ConsentAnswerRequired => {
+                t_string!(i18n, errors.consent_answer_required).into()
+            }
+            Invalid::ConsentConfirmMail => t_string!(i18n, errors.consent_confirm_mail).into(),
+            Invalid::ConsentNoRound => t_string!(i18n, errors.consent_no_round).into(),
+            Invalid::ConsentNotPending => t_string!(i18n, errors.consent_not_pending).into(),
+            Invalid::ConsentRoundOpen => t_string!(i18n, errors.consent_round_open).into(),
+            Invalid::ConsentTextTooLong => t_string!(i18n, errors.consent_text_too_long).into(),
+            Invalid::ConsentTitleRequired => t_string!(i18n, errors.consent_title_required).into(),
+            Invalid::DateInvalid => t_string!(i18n, errors.date_invalid).into(),
+            Invalid::DecisionRequired => t_string!(i18n, errors.decision_required).into(),
+            Invalid::EmailInvalid => t_string!(i18n, errors.email_invalid).into(),
+            Invalid::GroupExists => t_string!(i18n, errors.group_exists).into(),
+            Invalid::GroupRequired => t_string!(i18n, errors.group_required).into(),
+            Invalid::InviteAdminAccount => t_string!(i18n, errors.invite_admin_account).into(),
+            Invalid::InviteStaffAccount => t_string!(i18n, errors.invite_staff_account).into(),
+            Invalid::LoginFailed => t_string!(i18n, errors.login_failed).into(),
+            Invalid::MediaMissing => t_string!(i18n, media.missing).into(),
+            Invalid::MediaNotAllowed => t_string!(i18n, media.not_allowed).into(),
+            Invalid::MediaPostTooBig => t_string!(i18n, media.post_too_big).into(),
+            Invalid::MediaTagsRequired => t_string!(i18n, errors.media_tags_required).into(),
+            Invalid::MediaTooMany => t_string!(i18n, media.too_many).into(),
+            Invalid::NameRequired => t_string!(i18n, errors.name_required).into(),
+            Invalid::NameTooLong => t_string!(i18n, errors.name_too_long).into(),
+            Invalid::NewsletterAlreadySent => t_string!(i18n, newsletter.err_already_sent).into(),
+            Invalid::NewsletterAtInvalid => t_string!(i18n, newsletter.err_at_invalid).into(),
+            Invalid::NewsletterAtPast => t_string!(i18n, newsletter.err_at_past).into(),
+            Invalid::NewsletterFileTooBig => t_string!(i18n, newsletter.err_file_too_big).into(),
+            Invalid::NewsletterNotAllowed => t_string!(i18n, newsletter.err_not_allowed).into(),
+            Invalid::NewsletterNotPdf => t_string!(i18n, newsletter.err_not_pdf).into(),
+            Invalid::NewsletterTitleRequired => {
+                t_string!(i18n, newsletter.err_title_required).into()
+            }
+            Invalid::NewsletterTooManyFiles => {
+                t_string!(i18n, newsletter.err_too_many_files).into()
+            }
+            Invalid::NotStaffOfSchool => t_string!(i18n, errors.not_staff_of_school).into(),
+            Invalid::PasswordCommon => t_string!(i18n, errors.password_common).into(),
+            Invalid::PasswordMismatch => t_string!(i18n, errors.password_mismatch).into(),
+            Invalid::PasswordTooLong => t_string!(i18n, errors.password_too_long).into(),
+            Invalid::PasswordTooShort => t_string!(i18n, errors.password_too_short).into(),
+            Invalid::PostBodyRequired => t_string!(i18n, errors.post_body_required).into(),
+            Invalid::PostBodyTooLong => t_string!(i18n, errors.post_body_too_long).into(),
+            Invalid::PostGroupsNotYours => t_string!(i18n, errors.post_groups_not_yours).into(),
+            Invalid::PostGroupsOneSchool => t_string!(i18n, errors.post_groups_one_school).into(),
+            Invalid::PostGroupsRequired => t_string!(i18n, errors.post_groups_required).into(),
+            Invalid::PostHasComments => t_string!(i18n, errors.post_has_comments).into(),
+            Invalid::PostTitleTooLong => t_string!(i18n, errors.post_title_too_long).into(),
+            Invalid::ReasonRequired => t_string!(i18n, errors.reason_required).into(),
+            Invalid::ReasonTooLong => t_string!(i18n, errors.reason_too_long).into(),
+            Invalid::ReportAlreadyResolved => {
+                t_string!(i18n, errors.report_already_resolved).into()
+            }
+            Invalid::ReportDetailsRequired => {
+                t_string!(i18n, errors.report_details_required).into()
+            }
+            Invalid::ReportDetailsTooLong => t_string!(i18n, errors.report_details_too_long).into(),
+            Invalid::ReportOwn => t_string!(i18n, errors.report_own).into(),
+            Invalid::ReportReasonRequired => t_string!(i18n, errors.report_reason_required).into(),
+            Invalid::RoleInvalid => t_string!(i18n, errors.role_invalid).into(),
+            Invalid::SchoolExists => t_string!(i18n, errors.school_exists).into(),
+            Invalid::TagNotInGroup => t_string!(i18n, errors.tag_not_in_group).into(),
+            Invalid::TokenInvalid => t_string!(i18n, errors.token_invalid).into(),
+            Invalid::NewsletterHeadingTooLong => {
                 t_string!(i18n, newsletter.err_heading_too_long).into()
             }
-            "newsletter_not_allowed" => t_string!(i18n, newsletter.err_not_allowed).into(),
-            "media_missing" => t_string!(i18n, media.missing).into(),
-            "media_post_too_big" => t_string!(i18n, media.post_too_big).into(),
-            "media_too_many" => t_string!(i18n, media.too_many).into(),
-            "media_not_allowed" => t_string!(i18n, media.not_allowed).into(),
-            _ => t_string!(i18n, errors.invalid_form).into(),
+            Invalid::PushInvalid => t_string!(i18n, errors.push_invalid).into(),
+            Invalid::InvalidForm => t_string!(i18n, errors.invalid_form).into(),
         },
     };
     s

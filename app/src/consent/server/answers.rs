@@ -56,7 +56,10 @@ pub async fn confirm(db: &Db, actor: &Actor, answer_id: i64) -> Result<(), AppEr
     } = row.ok_or(AppError::NotFound)?;
     require_directie(actor, school_id)?;
     if !pending || in_force.is_some_and(|id| id > answer_id) {
-        return Err(AppError::validation("answer", "consent_not_pending"));
+        return Err(AppError::validation(
+            "answer",
+            crate::error::Invalid::ConsentNotPending,
+        ));
     }
     let at = db.clock().now();
     with_tx!(db, |tx| {
@@ -301,7 +304,10 @@ pub async fn answer(
         .iter()
         .any(|(p, _)| !purposes.iter().any(|q| q.id == *p))
     {
-        return Err(AppError::validation("answers", "invalid_form"));
+        return Err(AppError::validation(
+            "answers",
+            crate::error::Invalid::InvalidForm,
+        ));
     }
     let round = current_round(db, child.school_id).await?;
     let locked = round

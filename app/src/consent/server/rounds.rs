@@ -158,7 +158,7 @@ pub async fn remind(db: &Db, actor: &Actor, school_id: i64) -> Result<usize, App
     require_directie(actor, school_id)?;
     let round = current_round(db, school_id)
         .await?
-        .ok_or_else(|| AppError::validation("round", "consent_no_round"))?;
+        .ok_or_else(|| AppError::validation("round", crate::error::Invalid::ConsentNoRound))?;
     mail_waiting(db, school_id, round.id, true).await
 }
 
@@ -172,13 +172,16 @@ pub async fn open_round(
 ) -> Result<(), AppError> {
     require_directie(actor, school_id)?;
     if current_round(db, school_id).await?.is_some() {
-        return Err(AppError::validation("round", "consent_round_open"));
+        return Err(AppError::validation(
+            "round",
+            crate::error::Invalid::ConsentRoundOpen,
+        ));
     }
     let lock_date = match lock_date.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(d) => Some(
             chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| AppError::validation("lock_date", "date_invalid"))?
+                .map_err(|_| AppError::validation("lock_date", crate::error::Invalid::DateInvalid))?
                 .to_string(),
         ),
     };

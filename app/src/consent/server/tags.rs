@@ -113,7 +113,10 @@ pub async fn save_photo_tags(
         .all(|(uid, pupil)| of_post(uid) && candidates.iter().any(|c| c.pupil_id == *pupil))
         && no_children.iter().all(of_post);
     if !valid {
-        return Err(AppError::validation("tags", "tag_not_in_group"));
+        return Err(AppError::validation(
+            "tags",
+            crate::error::Invalid::TagNotInGroup,
+        ));
     }
     let required = super::tags_required(db, post.school_id).await?;
     let ids: Vec<String> = candidates.iter().map(|c| c.pupil_id.to_string()).collect();
@@ -156,7 +159,10 @@ pub async fn save_photo_tags(
                 .await?;
             if untagged > 0 {
                 // Dropping the transaction undoes every change above.
-                return Err(AppError::validation("media", "media_tags_required"));
+                return Err(AppError::validation(
+                    "media",
+                    crate::error::Invalid::MediaTagsRequired,
+                ));
             }
         }
     });

@@ -15,10 +15,16 @@ use crate::i18n::*;
 /// The sentence for a refusal a form without JavaScript came back with (`?fout=<key>`): an upload's
 /// refusal, or any other form error.
 pub fn returned_text(i18n: leptos_i18n::I18nContext<Locale>, key: &str) -> String {
-    if key.starts_with("media_") {
-        refusal_text(i18n, &Refusal::new(key))
-    } else {
-        crate::ui::feedback::error_text(i18n, &crate::error::AppError::validation("form", key))
+    match crate::error::Invalid::from_key(key) {
+        Some(invalid) => crate::ui::feedback::error_text(
+            i18n,
+            &crate::error::AppError::validation("form", invalid),
+        ),
+        None if key.starts_with("media_") => refusal_text(i18n, &Refusal::new(key)),
+        None => crate::ui::feedback::error_text(
+            i18n,
+            &crate::error::AppError::validation("form", crate::error::Invalid::InvalidForm),
+        ),
     }
 }
 

@@ -88,9 +88,10 @@ fn ComposeForm(
             Ok(args) => {
                 action.dispatch(args);
             }
-            Err(_) => action
-                .value()
-                .set(Some(Err(AppError::validation("form", "invalid_form")))),
+            Err(_) => action.value().set(Some(Err(AppError::validation(
+                "form",
+                crate::error::Invalid::InvalidForm,
+            )))),
         }
     };
     view! {
