@@ -10,4 +10,6 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]
+mod sending;
+#[cfg(feature = "ssr")]
 pub mod server;

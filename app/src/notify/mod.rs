@@ -7,6 +7,8 @@ pub mod deliver;
 #[cfg(feature = "ssr")]
 pub mod digest;
 #[cfg(feature = "ssr")]
+mod inbox;
+#[cfg(feature = "ssr")]
 pub mod jobs;
 pub mod model;
 pub mod pages;
