@@ -25,7 +25,7 @@ pub fn app_state(config: &config::Config, db: Db) -> Result<AppState, String> {
         .output_name("kring")
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
-        .hash_files(app::platform::pwa::hash_file_present())
+        .hash_files(app::platform::service_worker::hash_file_present())
         .site_addr(config.addr)
         .build();
     let storage = Storage::open(&config.settings.storage)

@@ -219,7 +219,7 @@ fn process_photos(out: &std::path::Path, files: &[std::path::PathBuf]) -> Result
     for file in files {
         let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
         let started = std::time::Instant::now();
-        let done = app::media::process::process_image(&bytes)
+        let done = app::media::photo::process_image(&bytes)
             .map_err(|r| format!("{}: refused ({})", file.display(), r.key))?;
         let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("photo");
         for r in &done.renditions {

@@ -72,7 +72,11 @@ fn plain(limits: MediaLimits) -> Vec<PlainRoute> {
         PlainRoute::new(Method::GET, "/healthz", healthz),
         PlainRoute::new(Method::POST, "/media", media::upload).body_limit(upload_cap),
         PlainRoute::new(Method::GET, "/media/{uid}/{variant}", media::serve),
-        PlainRoute::new(Method::GET, "/sw.js", app::platform::pwa::service_worker),
+        PlainRoute::new(
+            Method::GET,
+            "/sw.js",
+            app::platform::service_worker::service_worker,
+        ),
         PlainRoute::new(Method::GET, "/album/{pupil}/{file}", album_zip::download),
         PlainRoute::new(Method::POST, "/afmelden", app::notify::routes::unsubscribe),
         PlainRoute::new(
@@ -231,7 +235,7 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
         }
     }
     let mut response = next.run(request).await;
-    if let Some(rule) = app::platform::pwa::static_cache_control(&path) {
+    if let Some(rule) = app::platform::service_worker::static_cache_control(&path) {
         if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
             response
                 .headers_mut()

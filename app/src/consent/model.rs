@@ -99,7 +99,7 @@ pub enum Audience {
 }
 
 impl Audience {
-    /// The rule `visibility::media_visible` applies in SQL, for the warning while composing.
+    /// The rule `policy::media_visible` applies in SQL, for the warning while composing.
     pub fn of(tagged: &[(i64, ConsentState)]) -> Audience {
         let without: Vec<i64> = tagged
             .iter()

@@ -43,7 +43,7 @@ fn silence_is_no_and_any_no_wins() {
     assert!(!Disagree.allows() && !Unanswered.allows() && !No.allows() && Yes.allows());
 }
 
-/// Tags × consents × viewer, as `visibility::media_visible` applies it.
+/// Tags × consents × viewer, as `policy::media_visible` applies it.
 #[test]
 fn a_photo_of_a_child_without_consent_reaches_only_that_family() {
     let (lotte, mila, finn) = (1, 2, 3);

@@ -7,7 +7,7 @@ use std::io::Read;
 
 use super::{
     model::Refusal,
-    process::{check_header, Sniffed},
+    photo::{check_header, Sniffed},
 };
 
 /// Largest colour profile Kring unpacks; real ones are a few kilobytes.

@@ -6,7 +6,7 @@ pub mod jobs;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod process;
+pub mod photo;
 #[cfg(feature = "ssr")]
 pub mod processing;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,6 @@
-//! The processing job: photos through the pipeline in `process.rs`, videos through ffmpeg, then
+//! The processing job: photos through the pipeline in `photo.rs`, videos through ffmpeg, then
 //! the post is published once every item is ready or refused.
-use super::{budget, model::Refusal, process, server::variant_key};
+use super::{budget, model::Refusal, photo, server::variant_key};
 use crate::{
     error::AppError,
     platform::{db::Db, state::AppState},
@@ -108,7 +108,7 @@ async fn photo_within_budget<F, Fut>(
     head: &[u8],
     size: u64,
     read: F,
-) -> Result<Result<process::Processed, Refusal>, String>
+) -> Result<Result<photo::Processed, Refusal>, String>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<Vec<u8>, AppError>>,
@@ -131,7 +131,7 @@ where
     let bytes = read().await.map_err(|e| e.to_string())?;
     tokio::task::spawn_blocking(move || {
         let _turn = turn;
-        process::process_image(&bytes)
+        photo::process_image(&bytes)
     })
     .await
     .map_err(|e| e.to_string())
@@ -139,7 +139,7 @@ where
 
 /// What processing made: the image sizes (of the photo, or of a video's poster) and the video.
 struct Ready {
-    images: process::Processed,
+    images: photo::Processed,
     /// Storage key and size of the transcoded MP4.
     video: Option<(String, i64)>,
 }

@@ -10,7 +10,7 @@ use axum::{
 
 use super::{
     model::{Refusal, UploadAnswer, Variant},
-    process::{self, MarkupScanner},
+    photo::{self, MarkupScanner},
     server,
 };
 use crate::platform::{
@@ -101,7 +101,7 @@ pub async fn receive(
     if head.is_empty() {
         return Err((StatusCode::BAD_REQUEST, Refusal::new("media_no_file")));
     }
-    let kind = process::sniff(&head).ok_or((
+    let kind = photo::sniff(&head).ok_or((
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         Refusal::new("media_type_not_allowed"),
     ))?;
@@ -128,7 +128,7 @@ pub async fn receive(
         return Err(too_big());
     }
     if !video {
-        match process::check_header(&head) {
+        match photo::check_header(&head) {
             Ok(_) => {}
             // A header beyond the first bytes (huge EXIF): the job checks it before decoding.
             Err(r) if r.key == "media_unreadable" && !finished => {}

@@ -1,6 +1,6 @@
 //! How people hear about things: per-kind channel preferences, the in-app list, e-mail (at once, or
 //! in a daily or weekly summary) and Web Push. Who is told about what is decided by the same
-//! visibility rule as the feed (`server::visibility`), checked again when each message is sent.
+//! visibility rule as the feed (`policy`), checked again when each message is sent.
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod deliver;

@@ -1,4 +1,5 @@
-//! Server-only cross-cutting parts: database, state, sessions, jobs, mail, time and the visibility rule.
+//! Server-only cross-cutting parts: database and clock, state, sessions, jobs and their runner,
+//! events, mail, storage, markup. It uses no feature; who may see what is `policy`'s.
 pub mod auth;
 pub mod clock;
 pub mod ctx;
@@ -11,10 +12,10 @@ pub mod jobs;
 pub mod mail;
 pub mod markup;
 pub mod outbound;
-pub mod pwa;
 pub mod registry;
 pub mod schedule;
 pub mod secrets;
+pub mod service_worker;
 pub mod smtp;
 pub mod state;
 pub mod storage;

@@ -1,5 +1,5 @@
 //! Consent rules and queries: questions and their wording, rounds, answers with history, and the
-//! states staff see. What families may see of photos is decided in `visibility::media_visible`.
+//! states staff see. What families may see of photos is decided in `policy::media_visible`.
 mod answers;
 mod rounds;
 mod states;
@@ -16,13 +16,6 @@ use crate::{
     platform::{auth::Actor, db::Db},
     with_db, with_tx,
 };
-
-pub(super) fn placeholders(from: usize, count: usize) -> String {
-    (from..from + count)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// The questions of a school, each in its newest wording.
 pub async fn purposes(db: &Db, school_id: i64) -> Result<Vec<Purpose>, AppError> {

@@ -1,7 +1,7 @@
 //! What the answers come to per child: the staff overview and the tagging picker's warnings.
 use std::collections::HashMap;
 
-use super::{current_round, placeholders, purposes};
+use super::{current_round, purposes};
 use crate::consent::model::{ConsentRow, ConsentState, GroupConsent, TagCandidate, PHOTOS};
 use crate::{
     error::AppError,
@@ -25,18 +25,14 @@ pub async fn states(
         .await?
         .filter(|r| r.strict)
         .map(|r| r.id);
-    let sql = format!(
-        "SELECT cc.pupil_id, cc.purpose_id, cc.answer, cc.round_id FROM consent_current cc \
-         JOIN guardianships gs ON gs.pupil_id = cc.pupil_id AND gs.user_id = cc.user_id AND gs.no_access = FALSE \
-         WHERE cc.pupil_id IN ({})",
-        placeholders(1, pupil_ids.len())
-    );
     let rows: Vec<(i64, i64, bool, Option<i64>)> = with_db!(db, |pool| {
-        let mut q = sqlx::query_as(&sql);
-        for id in pupil_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(pool).await
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT cc.pupil_id, cc.purpose_id, cc.answer, cc.round_id FROM consent_current cc \
+             JOIN guardianships gs ON gs.pupil_id = cc.pupil_id AND gs.user_id = cc.user_id AND gs.no_access = FALSE \
+             WHERE cc.pupil_id IN ",
+        );
+        q.ids(pupil_ids);
+        q.build_query_as().fetch_all(pool).await
     })?;
     let mut answers: HashMap<(i64, i64), Vec<Option<bool>>> = HashMap::new();
     for (pupil, purpose, yes, round) in rows {

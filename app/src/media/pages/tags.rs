@@ -1,5 +1,5 @@
 //! Tagging the children in an uploaded photo, with a warning when one of them lacks photo consent:
-//! such a photo reaches only that child's own family (`visibility::media_visible`).
+//! such a photo reaches only that child's own family (`policy::media_visible`).
 use leptos::prelude::*;
 
 use super::upload::Upload;
