@@ -36,6 +36,7 @@ pub mod platform;
 #[cfg(feature = "ssr")]
 pub mod policy;
 pub mod posts;
+pub mod roles;
 pub mod ui;
 
 pub use app::{shell, App};

@@ -249,7 +249,7 @@ async fn consent_round(db: &Db) -> Result<()> {
     let school = directie
         .roles
         .iter()
-        .find(|r| r.role == "directie")
+        .find(|r| r.role == app::roles::Role::Directie)
         .map(|r| r.school_id)
         .ok_or("showcase: the directie has no school")?;
     let round = consent::server::round_view(db, &directie, school)

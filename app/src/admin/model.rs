@@ -141,31 +141,7 @@ pub struct PupilDetail {
     pub now: i64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StaffRole {
-    Directie,
-    Teacher,
-}
-
-impl StaffRole {
-    pub fn parse(raw: &str) -> Result<StaffRole, AppError> {
-        match raw {
-            "directie" => Ok(StaffRole::Directie),
-            "teacher" => Ok(StaffRole::Teacher),
-            _ => Err(AppError::validation(
-                "role",
-                crate::error::Invalid::RoleInvalid,
-            )),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StaffRole::Directie => "directie",
-            StaffRole::Teacher => "teacher",
-        }
-    }
-}
+pub use crate::roles::Role as StaffRole;
 
 /// A group or school name: trimmed, 1–80 characters.
 pub fn parse_label(raw: &str, field: &str) -> Result<String, AppError> {

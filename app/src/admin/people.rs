@@ -205,7 +205,7 @@ async fn within_own_schools(db: &Db, actor: &Actor, user_id: i64) -> Result<bool
     let own: Vec<i64> = actor
         .roles
         .iter()
-        .filter(|r| r.role == "directie")
+        .filter(|r| r.role == crate::roles::Role::Directie)
         .map(|r| r.school_id)
         .collect();
     if own.is_empty() {

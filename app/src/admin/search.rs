@@ -28,7 +28,7 @@ impl Scope {
         let own: Vec<String> = actor
             .roles
             .iter()
-            .filter(|r| r.role == "directie")
+            .filter(|r| r.role == crate::roles::Role::Directie)
             .map(|r| r.school_id.to_string())
             .collect();
         Ok((!own.is_empty()).then(|| Scope::Own(own.join(", "))))

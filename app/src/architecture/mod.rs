@@ -34,7 +34,7 @@ const FEATURES: &[&str] = &[
 ];
 /// Shared layers and small shared modules: none of them may import a feature.
 const BASE: &[&str] = &[
-    "platform", "policy", "ui", "error", "links", "limits", "names",
+    "platform", "policy", "ui", "error", "links", "limits", "names", "roles",
 ];
 /// What a feature may use of another feature.
 const PUBLIC: &[&str] = &["model", "api", "pages"];

@@ -14,7 +14,7 @@ pub const STAFF_SESSION_SECS: i64 = 14 * DAY;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StaffRole {
     pub school_id: i64,
-    pub role: String,
+    pub role: crate::roles::Role,
 }
 
 #[derive(Clone, Debug)]
@@ -34,7 +34,7 @@ impl Actor {
     pub fn is_directie_of(&self, school_id: i64) -> bool {
         self.roles
             .iter()
-            .any(|r| r.school_id == school_id && r.role == "directie")
+            .any(|r| r.school_id == school_id && r.role == crate::roles::Role::Directie)
     }
 
     pub fn is_staff_of(&self, school_id: i64) -> bool {
@@ -86,9 +86,12 @@ pub async fn load_actor(db: &Db, user_id: i64) -> Result<Option<Actor>, AppError
         is_admin: user.is_admin,
         roles: roles
             .into_iter()
-            .map(|r| StaffRole {
-                school_id: r.school_id,
-                role: r.role,
+            // A role this version does not know gives no power.
+            .filter_map(|r| {
+                Some(StaffRole {
+                    school_id: r.school_id,
+                    role: crate::roles::Role::from_db(&r.role)?,
+                })
             })
             .collect(),
     }))

@@ -56,7 +56,7 @@ impl Viewer {
     pub fn is_directie_of(&self, school_id: i64) -> bool {
         self.roles
             .iter()
-            .any(|r| r.school_id == school_id && r.role == "directie")
+            .any(|r| r.school_id == school_id && r.role == crate::roles::Role::Directie)
     }
 
     pub fn is_staff_of(&self, school_id: i64) -> bool {
