@@ -9,6 +9,7 @@ mod access_feeds;
 mod access_plain;
 mod accounts;
 mod album;
+mod clock;
 mod comments;
 mod compression;
 mod consent;
