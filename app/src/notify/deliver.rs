@@ -6,7 +6,7 @@ use super::{
     digest,
     model::{Frequency, Kind, Notice},
     push::unsubscribe_link,
-    server::{self as notify, ItemRow},
+    server::{self as notify, Which},
 };
 use crate::{
     error::AppError,
@@ -75,23 +75,10 @@ fn locale(code: &str) -> Locale {
     }
 }
 
-/// The items of one person matching `filter` (SQL over `n`, with `$3` and `$4` free), readable now.
-async fn items(
-    state: &AppState,
-    user_id: i64,
-    filter: &str,
-    a: i64,
-    b: i64,
-) -> Result<Vec<Item>, AppError> {
+/// The items of one person chosen by `which`, readable now.
+async fn items(state: &AppState, user_id: i64, which: Which) -> Result<Vec<Item>, AppError> {
     let db = &state.db;
-    let sql = format!("{} ORDER BY n.created_at, n.id", notify::item_sql(filter));
-    let rows: Vec<ItemRow> = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(user_id)
-        .bind(db.clock().today())
-        .bind(a)
-        .bind(b)
-        .fetch_all(pool)
-        .await)?;
+    let rows = notify::items(db, &crate::policy::Viewer::reader(db, user_id), which).await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {
@@ -121,12 +108,6 @@ async fn items(
         .collect())
 }
 
-/// Whether e-mail is on for this kind (urgent posts are always on) and the item is not muted.
-const WANTED: &str = "(n.urgent = TRUE OR (\
-   COALESCE((SELECT nc.email FROM notification_channels nc WHERE nc.user_id = n.user_id AND nc.kind = n.kind), TRUE) = TRUE \
-   AND NOT EXISTS (SELECT 1 FROM group_mutes gm JOIN post_groups mpg ON mpg.group_id = gm.group_id \
-                   WHERE gm.user_id = n.user_id AND mpg.post_id = n.post_id)))";
-
 /// The mail about one notification, sent at once.
 pub async fn item_mail(state: &AppState, notification_id: i64) -> Result<Option<Mail>, AppError> {
     let db = &state.db;
@@ -142,14 +123,7 @@ pub async fn item_mail(state: &AppState, notification_id: i64) -> Result<Option<
     let Some((email, name, code, _)) = person(state, user_id).await? else {
         return Ok(None);
     };
-    let found = items(
-        state,
-        user_id,
-        "n.id = CAST($3 AS BIGINT) AND $4 = $4",
-        notification_id,
-        0,
-    )
-    .await?;
+    let found = items(state, user_id, Which::One(notification_id)).await?;
     let Some(item) = found.into_iter().next() else {
         return Ok(None);
     };
@@ -209,8 +183,8 @@ pub async fn digest_mail(state: &AppState, job: digest::MailJob) -> Result<Optio
     if current != job.frequency {
         return Ok(None);
     }
-    let filter = format!("n.created_at >= $3 AND n.created_at < $4 AND {WANTED}");
-    let list = items(state, job.user_id, &filter, job.from, job.to).await?;
+    let which = Which::MailedBetween(job.from, job.to);
+    let list = items(state, job.user_id, which).await?;
     if list.is_empty() {
         return Ok(None);
     }

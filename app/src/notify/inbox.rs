@@ -4,7 +4,7 @@ use super::model::{excerpt, Kind, MailFailure, Notice, Notification, Notificatio
 use crate::{
     error::AppError,
     platform::{auth::Actor, db::Db},
-    policy::positional::{media_visible, readable_posts},
+    policy::{self, Sql, Viewer},
     with_db,
 };
 
@@ -25,28 +25,65 @@ pub type ItemRow = (
     Option<String>,
 );
 
-/// The columns of a notification with its post, comment author, group, school and the number of
-/// photos `$1` may see, for notifications of `$1` whose post is readable on `$2`.
-pub fn item_sql(filter: &str) -> String {
-    format!(
-        "SELECT n.id, n.kind, n.post_id, n.created_at, n.read_at, p.title, p.body, \
-           COALESCE(cu.name, pu.name), \
-           (SELECT g.name FROM post_groups pg JOIN groups g ON g.id = pg.group_id \
-            WHERE pg.post_id = n.post_id ORDER BY g.kind DESC, g.name LIMIT 1), \
-           (SELECT s.name FROM schools s WHERE s.id = p.school_id), \
-           (SELECT COUNT(*) FROM media m WHERE m.post_id = n.post_id AND m.status = 'ready' AND {visible}), \
-           c.removed_reason, r.kind, r.resolution \
-         FROM notifications n \
-         LEFT JOIN posts p ON p.id = n.post_id \
-         LEFT JOIN users pu ON pu.id = p.author_id \
-         LEFT JOIN comments c ON c.id = n.comment_id \
-         LEFT JOIN users cu ON cu.id = c.author_id \
-         LEFT JOIN reports r ON r.id = n.report_id \
-         WHERE n.user_id = $1 AND (n.post_id IS NULL OR n.kind = 'report' OR n.post_id IN ({readable})) \
-           AND (n.kind <> 'comment' OR c.removed_at IS NULL) AND {filter}",
-        readable = readable_posts(),
-        visible = media_visible("m"),
-    )
+/// Which of a person's notifications to read.
+#[derive(Clone, Copy)]
+pub enum Which {
+    /// The newest, for the in-app list.
+    Latest(i64),
+    One(i64),
+    /// Those made in [from, to) that the person wants by e-mail (the summaries), oldest first.
+    MailedBetween(i64, i64),
+}
+
+/// Whether e-mail is on for this kind (urgent posts are always on) and the item is not muted.
+const WANTED_BY_MAIL: &str = "(n.urgent = TRUE OR (\
+   COALESCE((SELECT nc.email FROM notification_channels nc WHERE nc.user_id = n.user_id AND nc.kind = n.kind), TRUE) = TRUE \
+   AND NOT EXISTS (SELECT 1 FROM group_mutes gm JOIN post_groups mpg ON mpg.group_id = gm.group_id \
+                   WHERE gm.user_id = n.user_id AND mpg.post_id = n.post_id)))";
+
+/// The notifications of `v` chosen by `which`, with their post, comment author, group, school and
+/// the number of photos `v` may see; an item about a post `v` may no longer read is left out.
+pub async fn items(db: &Db, v: &Viewer, which: Which) -> Result<Vec<ItemRow>, AppError> {
+    Ok(with_db!(db, |pool| {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT n.id, n.kind, n.post_id, n.created_at, n.read_at, p.title, p.body, \
+               COALESCE(cu.name, pu.name), \
+               (SELECT g.name FROM post_groups pg JOIN groups g ON g.id = pg.group_id \
+                WHERE pg.post_id = n.post_id ORDER BY g.kind DESC, g.name LIMIT 1), \
+               (SELECT s.name FROM schools s WHERE s.id = p.school_id), \
+               (SELECT COUNT(*) FROM media m WHERE m.post_id = n.post_id AND m.status = 'ready' AND ",
+        );
+        policy::media_visible(&mut q, v, "m");
+        q.add(
+            "), c.removed_reason, r.kind, r.resolution \
+             FROM notifications n \
+             LEFT JOIN posts p ON p.id = n.post_id \
+             LEFT JOIN users pu ON pu.id = p.author_id \
+             LEFT JOIN comments c ON c.id = n.comment_id \
+             LEFT JOIN users cu ON cu.id = c.author_id \
+             LEFT JOIN reports r ON r.id = n.report_id \
+             WHERE (n.kind <> 'comment' OR c.removed_at IS NULL) AND n.user_id = ",
+        )
+        .id(v.user_id)
+        .add(" AND (n.post_id IS NULL OR n.kind = 'report' OR n.post_id IN (");
+        policy::readable_posts(&mut q, v);
+        q.add("))");
+        match which {
+            Which::Latest(limit) => q
+                .add(" ORDER BY n.created_at DESC, n.id DESC LIMIT ")
+                .id(limit),
+            Which::One(id) => q.add(" AND n.id = ").id(id),
+            Which::MailedBetween(from, to) => q
+                .add(" AND n.created_at >= ")
+                .id(from)
+                .add(" AND n.created_at < ")
+                .id(to)
+                .add(" AND ")
+                .add(WANTED_BY_MAIL)
+                .add(" ORDER BY n.created_at, n.id"),
+        };
+        q.build_query_as().fetch_all(pool).await
+    })?)
 }
 
 pub fn to_notification(row: ItemRow) -> Option<Notification> {
@@ -113,12 +150,7 @@ pub fn to_notification(row: ItemRow) -> Option<Notification> {
 
 /// The newest notifications of the signed-in person.
 pub async fn list(db: &Db, actor: &Actor) -> Result<NotificationList, AppError> {
-    let sql = item_sql("TRUE ORDER BY n.created_at DESC, n.id DESC LIMIT 60");
-    let rows: Vec<ItemRow> = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(actor.user_id)
-        .bind(db.clock().today())
-        .fetch_all(pool)
-        .await)?;
+    let rows = items(db, &Viewer::new(db, actor), Which::Latest(60)).await?;
     Ok(NotificationList {
         items: rows.into_iter().filter_map(to_notification).collect(),
         now: db.clock().now(),
@@ -195,14 +227,12 @@ pub async fn mail_failures(db: &Db, actor: &Actor) -> Result<Vec<MailFailure>, A
 /// The words of one notification for its own person (the service worker shows them).
 pub async fn push_text(db: &Db, actor: &Actor, id: i64) -> Result<PushText, AppError> {
     use crate::i18n::*;
-    let sql = item_sql("n.id = $3");
-    let row: Option<ItemRow> = with_db!(db, |pool| sqlx::query_as(&sql)
-        .bind(actor.user_id)
-        .bind(db.clock().today())
-        .bind(id)
-        .fetch_optional(pool)
-        .await)?;
-    let n = row.and_then(to_notification).ok_or(AppError::NotFound)?;
+    let row = items(db, &Viewer::new(db, actor), Which::One(id)).await?;
+    let n = row
+        .into_iter()
+        .next()
+        .and_then(to_notification)
+        .ok_or(AppError::NotFound)?;
     let l = if actor.locale == "en" {
         Locale::en
     } else {

@@ -8,13 +8,13 @@ use super::model::{Channels, Frequency, Kind};
 use crate::{
     error::AppError,
     platform::{db::Db, jobs},
-    policy::positional::GUARDIANS_OF_POST,
+    policy::{self, Sql},
     with_db,
 };
 
 pub use super::inbox::{
-    item_sql, list, mail_failures, mark_all_read, mark_post_read, push_text, to_notification,
-    unread_count, ItemRow,
+    items, list, mail_failures, mark_all_read, mark_post_read, push_text, to_notification,
+    unread_count, ItemRow, Which,
 };
 pub use crate::platform::events::{Event, FAN_OUT_JOB};
 pub const MAIL_JOB: &str = "notify.mail";
@@ -92,33 +92,31 @@ pub async fn fan_out(db: &Db, event: Event) -> Result<(), AppError> {
             } else {
                 Kind::Post
             };
-            let sql = format!(
-                "INSERT INTO notifications (user_id, kind, item_key, post_id, urgent, created_at) \
-                 SELECT u.user_id, $3, $4, $1, $5, $6 FROM ({GUARDIANS_OF_POST}) u \
-                 WHERE u.user_id <> (SELECT author_id FROM posts WHERE id = $1) \
-                 ON CONFLICT (user_id, item_key) DO NOTHING"
-            );
-            with_db!(db, |pool| sqlx::query(&sql)
-                .bind(id)
-                .bind(db.clock().today())
-                .bind(kind.as_str())
-                .bind(&key)
-                .bind(urgent)
-                .bind(at)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected()))?;
+            let today = db.clock().today();
+            with_db!(db, |pool| {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO notifications (user_id, kind, item_key, post_id, urgent, created_at) SELECT u.user_id, ",
+                );
+                q.text(kind.as_str())
+                    .add(", ")
+                    .text(&key)
+                    .add(", ")
+                    .id(id)
+                    .add(", ")
+                    .flag(urgent)
+                    .add(", ")
+                    .id(at)
+                    .add(" FROM (");
+                policy::guardians_of_post(&mut q, &today, id);
+                q.add(") u WHERE u.user_id <> (SELECT author_id FROM posts WHERE id = ")
+                    .id(id)
+                    .add(") ON CONFLICT (user_id, item_key) DO NOTHING");
+                q.build().execute(pool).await.map(|r| r.rows_affected())
+            })?;
             (kind, urgent)
         }
         Event::Comment(id) => {
             // The families of the post's group and the post's author; never the commenter.
-            let sql = format!(
-                "INSERT INTO notifications (user_id, kind, item_key, post_id, comment_id, created_at) \
-                 SELECT u.user_id, $3, $4, $1, $5, $6 FROM ({GUARDIANS_OF_POST} \
-                   UNION SELECT author_id FROM posts WHERE id = $1) u \
-                 WHERE u.user_id <> (SELECT author_id FROM comments WHERE id = $5) \
-                 ON CONFLICT (user_id, item_key) DO NOTHING"
-            );
             // Removed before its notifications went out: nobody hears of it.
             let post: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
                 "SELECT post_id FROM comments WHERE id = $1 AND removed_at IS NULL"
@@ -129,16 +127,29 @@ pub async fn fan_out(db: &Db, event: Event) -> Result<(), AppError> {
             let Some((post_id,)) = post else {
                 return Ok(());
             };
-            with_db!(db, |pool| sqlx::query(&sql)
-                .bind(post_id)
-                .bind(db.clock().today())
-                .bind(Kind::Comment.as_str())
-                .bind(&key)
-                .bind(id)
-                .bind(at)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected()))?;
+            let today = db.clock().today();
+            with_db!(db, |pool| {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO notifications (user_id, kind, item_key, post_id, comment_id, created_at) SELECT u.user_id, ",
+                );
+                q.text(Kind::Comment.as_str())
+                    .add(", ")
+                    .text(&key)
+                    .add(", ")
+                    .id(post_id)
+                    .add(", ")
+                    .id(id)
+                    .add(", ")
+                    .id(at)
+                    .add(" FROM (");
+                policy::guardians_of_post(&mut q, &today, post_id);
+                q.add(" UNION SELECT author_id FROM posts WHERE id = ")
+                    .id(post_id)
+                    .add(") u WHERE u.user_id <> (SELECT author_id FROM comments WHERE id = ")
+                    .id(id)
+                    .add(") ON CONFLICT (user_id, item_key) DO NOTHING");
+                q.build().execute(pool).await.map(|r| r.rows_affected())
+            })?;
             (Kind::Comment, false)
         }
         Event::Report(id) => {

@@ -14,7 +14,6 @@
 mod audience;
 mod groups;
 mod media;
-pub mod positional;
 mod posts;
 mod power;
 mod sql;
@@ -49,6 +48,17 @@ impl Viewer {
         Viewer {
             user_id: actor.user_id,
             roles: actor.roles.clone(),
+            today: db.clock().today(),
+        }
+    }
+
+    /// A person as a reader only, without their staff roles: for the reading rules (groups, posts,
+    /// media), which depend on the person and the day alone, when no request carries them (the
+    /// e-mails the job runner sends). A rule that needs roles must not be given this.
+    pub fn reader(db: &Db, user_id: i64) -> Viewer {
+        Viewer {
+            user_id,
+            roles: Vec::new(),
             today: db.clock().today(),
         }
     }

@@ -2,9 +2,12 @@
 //! - `consent_rule`: the photo-consent rule in SQL (`policy::photo_consented`, builder and positional)
 //!   and in Rust (`consent::server::states` → `ConsentState::allows`), for every combination of
 //!   guardians, answers, access, rounds and confirmation (PR-01, PR-02);
-//! - `reading`: the builder forms of the reading rules and their positional forms (still used by
-//!   `notify`), for every person of the seeded school (AC-02, PR-02).
+//! - `reading`: the reading rules against their second writing, for every person of a rich school
+//!   (AC-02, PR-02).
+//!
+//! `positional.rs` is that second writing, by hand, kept in the tests only.
 mod consent_rule;
+mod positional;
 mod reading;
 
 use crate::common::TestApp;

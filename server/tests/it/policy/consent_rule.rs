@@ -1,12 +1,14 @@
 //! PR-01, PR-02: whether a tagged child's photo may reach other families is decided by the
 //! photo-consent rule, which exists three times: in SQL for the reading queries (the builder form
-//! `policy::photo_consented` and the positional form of `notify`), and in Rust for the staff
+//! `policy::photo_consented`, and a second writing by hand in `positional.rs`), and in Rust for the staff
 //! overview and the composer's warning (`consent::server::states` → `ConsentState::allows`). Each
 //! combination of guardians, answers, access and rounds is stored as a child of its own; all three
 //! forms must agree with each other and with the rule as written.
 use std::collections::HashMap;
 
-use app::policy::{self, positional, Sql, Viewer};
+use app::policy::{self, Sql, Viewer};
+
+use super::positional;
 
 use super::{one, run, school_year, this_years_start};
 use crate::common::{consent::open_round, TestApp};

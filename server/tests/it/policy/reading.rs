@@ -1,13 +1,15 @@
-//! AC-02, PR-02: the reading rules exist in two forms, the builder form every feature pushes into
-//! its query (`policy`) and the positional form of the notification queries
-//! (`policy::positional`). On the seeded school with photo posts (tagged children with and without
-//! consent, last year's post of the "Mijn kind" album, a post still processing), a draft newsletter
-//! and guardians without access, both forms must give each person the same groups, posts and
-//! photos, and each post the same families. Changing a positional form in a way that matters must
-//! make the comparison fail, so the school is rich enough to tell the forms apart.
+//! AC-02, PR-02: the reading rules every feature pushes into its query (`policy`) against a second
+//! writing of them by hand (`positional.rs`, in these tests). On the seeded school with photo posts
+//! (tagged children with and without consent, last year's post of the "Mijn kind" album, a post
+//! still processing), a draft newsletter and guardians without access, both must give each person
+//! the same groups, posts and photos, and each post the same families, and these are checked by
+//! hand too. Changing the hand-written form in a way that matters must make the comparison fail, so
+//! the school is rich enough to tell the forms apart.
 use std::collections::{BTreeMap, BTreeSet};
 
-use app::policy::{self, positional, Sql, Viewer};
+use app::policy::{self, Sql, Viewer};
+
+use super::positional;
 
 use super::{one, run, school_year, this_years_start};
 use crate::common::{consent::*, TestApp};
@@ -39,7 +41,7 @@ async fn by_position(app: &TestApp, sql: &str, first: i64, today: &str) -> BTree
     rows.into_iter().map(|(id,)| id).collect()
 }
 
-/// The positional forms as `notify` uses them, or changed on purpose.
+/// The hand-written forms, as written or changed on purpose.
 #[derive(Clone)]
 struct Forms {
     groups: String,

@@ -1,8 +1,10 @@
-//! The reading rules in their older, positional form (`$1` = the user, `$2` = today), kept only for
-//! the notification queries (`notify::server`), whose statements still number their parameters by
-//! hand. They must say exactly what the rules in `groups`, `posts`, `media` and `audience` say:
-//! `server/tests/it/policy.rs` evaluates both forms for every person of a seeded school and fails
-//! on any difference. Converting `notify` to the builder removes this file.
+//! The reading rules written a second time, by hand, in the positional form Kring once used (`$1` =
+//! the user, `$2` = today). Not used by the app: the tests evaluate them beside the rules of
+//! `app::policy` on every combination and on a rich school, and change them clause by clause to
+//! prove the combinations tell every clause apart. A change to a rule that is not made here too
+//! fails the comparison.
+#![allow(dead_code)]
+
 /// Group ids that user `$1` may read on date `$2` ('YYYY-MM-DD'). Use as `... IN (VISIBLE_GROUPS)`.
 pub const VISIBLE_GROUPS: &str = "\
 SELECT pl.group_id FROM guardianships gs \
