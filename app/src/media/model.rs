@@ -58,6 +58,10 @@ impl MediaView {
         self.kind == "video"
     }
 
+    pub fn thumb_url(&self) -> String {
+        self.url(Variant::Thumb)
+    }
+
     pub fn url(&self, variant: Variant) -> String {
         format!("/media/{}/{}", self.uid, variant.as_str())
     }

@@ -9,10 +9,9 @@ use crate::{
     app::param_id,
     consent::{
         api::{load_photo_tags, SavePhotoTags},
-        model::{Audience, TagCandidate},
+        model::{Audience, TagCandidate, TagItem},
     },
     i18n::*,
-    media::model::{MediaView, Variant},
     ui::feedback::{page_error, FormError, Loading},
 };
 
@@ -34,9 +33,9 @@ pub fn PhotoTagsPage() -> impl IntoView {
                         .items
                         .into_iter()
                         .enumerate()
-                        .map(|(i, (media, tags))| {
-                            let nobody = p.no_children.contains(&media.uid);
-                            view! { <ItemTags media tags nobody n=i + 1 total candidates/> }
+                        .map(|(i, item)| {
+                            let nobody = p.no_children.contains(&item.uid);
+                            view! { <ItemTags item nobody n=i + 1 total candidates/> }
                         })
                         .collect_view();
                     view! {
@@ -67,8 +66,7 @@ pub fn PhotoTagsPage() -> impl IntoView {
 
 #[component]
 fn ItemTags(
-    media: MediaView,
-    tags: Vec<i64>,
+    item: TagItem,
     /// Marked "no recognisable child".
     nobody: bool,
     n: usize,
@@ -76,7 +74,13 @@ fn ItemTags(
     candidates: StoredValue<Vec<TagCandidate>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let alt = if media.is_video() {
+    let TagItem {
+        uid,
+        video,
+        thumb,
+        tags,
+    } = item;
+    let alt = if video {
         t_string!(i18n, media.video_alt, n, total).to_string()
     } else {
         t_string!(i18n, media.photo_alt, n, total).to_string()
@@ -111,7 +115,6 @@ fn ItemTags(
     let others = (others > 0).then(|| {
         view! { <p class="hint">{t_string!(i18n, consent.tags_others, n = others).to_string()}</p> }
     });
-    let uid = media.uid.clone();
     let boxes = candidates.with_value(|c| {
         c.iter()
             .map(|x| {
@@ -134,7 +137,7 @@ fn ItemTags(
     let none_for = none_id.clone();
     view! {
         <li class="card tag-item">
-            <img src=media.url(Variant::Thumb) alt=alt.clone() width="160" height="160" loading="lazy"/>
+            <img src=thumb alt=alt.clone() width="160" height="160" loading="lazy"/>
             <fieldset class="tag-list">
                 <legend>{alt}</legend>
                 {warning}

@@ -2,7 +2,7 @@
 //! reported "my child is on this photo". The new tags count on the next request, like consent.
 use super::tag_candidates;
 use crate::{
-    consent::model::{PhotoTags, TagCandidate},
+    consent::model::{PhotoTags, TagCandidate, TagItem},
     error::AppError,
     platform::{auth::Actor, db::Db},
     with_db, with_tx,
@@ -70,13 +70,15 @@ pub async fn photo_tags(db: &Db, actor: &Actor, post_id: i64) -> Result<PhotoTag
     let items = post
         .media
         .into_iter()
-        .map(|m| {
-            let tagged = tags
+        .map(|m| TagItem {
+            video: m.is_video(),
+            thumb: m.thumb_url(),
+            tags: tags
                 .iter()
                 .filter(|(uid, _)| *uid == m.uid)
                 .map(|(_, p)| *p)
-                .collect();
-            (m, tagged)
+                .collect(),
+            uid: m.uid,
         })
         .collect();
     Ok(PhotoTags {
