@@ -1,5 +1,5 @@
 //! What staff may do with a post they can read.
-use super::{postable_groups, PostRef, Sql, Viewer};
+use super::{postable_groups, this_year, PostRef, Sql, Viewer};
 use crate::{error::AppError, platform::db::Db, with_db};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -8,7 +8,7 @@ pub struct Power {
     pub edit: bool,
     /// Remove comments and handle reports: those who may edit, and staff of one of its groups.
     pub moderate: bool,
-    /// Pin or unpin it: staff who may post to one of its groups.
+    /// Pin or unpin it: staff who may post to one of its groups of this school year.
     pub pin: bool,
 }
 
@@ -34,9 +34,14 @@ pub async fn power_over(db: &Db, v: &Viewer, post: &PostRef) -> Result<Power, Ap
         q.id(post.id)
             .add(" AND gs.user_id = ")
             .id(v.user_id)
-            .add("), EXISTS (SELECT 1 FROM post_groups pg WHERE pg.post_id = ")
+            .add(
+                "), EXISTS (SELECT 1 FROM post_groups pg JOIN groups g ON g.id = pg.group_id \
+                 LEFT JOIN school_years sy ON sy.id = g.school_year_id WHERE pg.post_id = ",
+            )
             .id(post.id)
-            .add(" AND pg.group_id IN (");
+            .add(" AND (sy.id IS NULL OR (");
+        this_year(&mut q, "sy", &v.today);
+        q.add(")) AND pg.group_id IN (");
         postable_groups(&mut q, v);
         q.add("))");
         q.build_query_as().fetch_one(pool).await
