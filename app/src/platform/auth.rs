@@ -17,6 +17,18 @@ pub struct StaffRole {
     pub role: crate::roles::Role,
 }
 
+/// Whether these roles make someone the directie of `school_id`.
+pub fn directie_of(roles: &[StaffRole], school_id: i64) -> bool {
+    roles
+        .iter()
+        .any(|r| r.school_id == school_id && r.role == crate::roles::Role::Directie)
+}
+
+/// Whether these roles make someone staff of `school_id`.
+pub fn staff_of(roles: &[StaffRole], school_id: i64) -> bool {
+    roles.iter().any(|r| r.school_id == school_id)
+}
+
 #[derive(Clone, Debug)]
 pub struct Actor {
     pub user_id: i64,
@@ -32,13 +44,11 @@ impl Actor {
     }
 
     pub fn is_directie_of(&self, school_id: i64) -> bool {
-        self.roles
-            .iter()
-            .any(|r| r.school_id == school_id && r.role == crate::roles::Role::Directie)
+        directie_of(&self.roles, school_id)
     }
 
     pub fn is_staff_of(&self, school_id: i64) -> bool {
-        self.roles.iter().any(|r| r.school_id == school_id)
+        staff_of(&self.roles, school_id)
     }
 
     pub fn session_secs(&self) -> i64 {

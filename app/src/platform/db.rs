@@ -46,33 +46,33 @@ macro_rules! with_tx {
     ($db:expr, |$tx:ident| $body:expr) => {
         match &$db.pool {
             $crate::platform::db::Pool::Sqlite(pool) => {
-                #[allow(unused_mut)]
-                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                #[allow(clippy::needless_return, unreachable_code)]
-                let result = async { Ok::<_, $crate::error::AppError>($body) }.await;
-                match result {
-                    Ok(value) => {
-                        $tx.commit().await?;
-                        value
-                    }
-                    Err(e) => return Err(e.into()),
-                }
+                $crate::__tx_body!(pool.begin_with("BEGIN IMMEDIATE"), $tx, $body)
             }
             $crate::platform::db::Pool::Postgres(pool) => {
-                #[allow(unused_mut)]
-                let mut $tx = pool.begin().await?;
-                #[allow(clippy::needless_return, unreachable_code)]
-                let result = async { Ok::<_, $crate::error::AppError>($body) }.await;
-                match result {
-                    Ok(value) => {
-                        $tx.commit().await?;
-                        value
-                    }
-                    Err(e) => return Err(e.into()),
-                }
+                $crate::__tx_body!(pool.begin(), $tx, $body)
             }
         }
     };
+}
+
+/// One arm of `with_tx!`: begins with `$begin`, runs the body as a block, commits or returns the
+/// error. The body is expanded once per backend because the transaction types differ.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __tx_body {
+    ($begin:expr, $tx:ident, $body:expr) => {{
+        #[allow(unused_mut)]
+        let mut $tx = $begin.await?;
+        #[allow(clippy::needless_return, unreachable_code)]
+        let result = async { Ok::<_, $crate::error::AppError>($body) }.await;
+        match result {
+            Ok(value) => {
+                $tx.commit().await?;
+                value
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }};
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -29,7 +29,7 @@ pub use power::{may_edit, power_over, Power};
 pub use sql::Sql;
 
 use crate::platform::{
-    auth::{Actor, StaffRole},
+    auth::{self, Actor, StaffRole},
     db::Db,
 };
 
@@ -64,12 +64,10 @@ impl Viewer {
     }
 
     pub fn is_directie_of(&self, school_id: i64) -> bool {
-        self.roles
-            .iter()
-            .any(|r| r.school_id == school_id && r.role == crate::roles::Role::Directie)
+        auth::directie_of(&self.roles, school_id)
     }
 
     pub fn is_staff_of(&self, school_id: i64) -> bool {
-        self.roles.iter().any(|r| r.school_id == school_id)
+        auth::staff_of(&self.roles, school_id)
     }
 }
