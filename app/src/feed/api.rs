@@ -18,11 +18,13 @@ pub async fn feed(cursor: Option<String>) -> Result<FeedPage, AppError> {
             let cursor = Cursor::parse(cursor.as_deref());
             let page = super::read::feed(&state.db, &actor, cursor).await?;
             // Without JavaScript nothing reports what was on screen: serving the page counts.
+            // Only what is new is written, so reading the feed again costs no write.
             if !ctx::has_cookie(crate::posts::model::SCRIPT_COOKIE).await? {
                 let ids: Vec<i64> = page
                     .pinned
                     .iter()
                     .chain(&page.posts)
+                    .filter(|p| !p.seen)
                     .map(|p| p.id)
                     .collect();
                 super::receipts::mark_many_seen(&state.db, &actor, &ids).await?;

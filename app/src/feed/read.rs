@@ -6,7 +6,7 @@ use crate::{
     platform::markup,
     platform::{auth::Actor, db::Db},
     policy::{self, Sql, Viewer},
-    posts::model::{Cursor, FeedPage, GroupRef, PostView, PAGE_SIZE, POST_SELECT},
+    posts::model::{Cursor, FeedPage, GroupRef, PostView, PAGE_SIZE, POST_COLUMNS, POST_FROM},
     with_db,
 };
 
@@ -19,49 +19,74 @@ enum Listing {
     Group(i64),
 }
 
-/// One page of a listing: pinned or not, before `cursor`, newest first.
+/// The ids of one part of a listing: pinned or not, before `cursor`, newest first. Only ids are
+/// sorted: the columns, counts and receipts are read for the page's rows alone.
+fn part<Q: Sql>(q: &mut Q, v: &Viewer, listing: Listing, pinned: bool, cursor: Cursor, limit: i64) {
+    if pinned {
+        // Few posts are pinned: start from their index and ask the rule of each.
+        q.add("SELECT id FROM (SELECT p.id FROM posts p WHERE p.pinned = TRUE AND ");
+        policy::listed_post(q, v, "p");
+    } else {
+        // Start from the viewer's groups, not from the newest posts of the whole foundation.
+        q.add("SELECT id FROM (SELECT p.id FROM ");
+        policy::listed_post_rows(q, v, "p");
+        q.add(" WHERE p.pinned = FALSE");
+    }
+    if let Listing::Group(group) = listing {
+        q.add(" AND p.id IN (SELECT pg.post_id FROM post_groups pg WHERE pg.group_id = ")
+            .id(group)
+            .add(")");
+    }
+    q.add(" AND (p.created_at < ")
+        .id(cursor.created_at)
+        .add(" OR (p.created_at = ")
+        .id(cursor.created_at)
+        .add(" AND p.id < ")
+        .id(cursor.id)
+        .add(")) ORDER BY p.created_at DESC, p.id DESC LIMIT ")
+        .id(limit)
+        .add(if pinned { ") pinned_part" } else { ") rest" });
+}
+
+/// One page of a listing in one query: up to `pinned` pinned posts (only on the first page), and
+/// `limit` others before `cursor`, each newest first, with whether the viewer has seen each.
 async fn fetch(
     db: &Db,
     v: &Viewer,
     listing: Listing,
-    pinned: bool,
     cursor: Cursor,
+    pinned: i64,
     limit: i64,
-) -> Result<Vec<PostView>, AppError> {
-    Ok(with_db!(db, |pool| {
-        let mut q = sqlx::QueryBuilder::new(POST_SELECT);
-        q.add("p.id IN (");
-        policy::listed_posts(&mut q, v);
-        q.add(")");
-        if let Listing::Group(group) = listing {
-            q.add(" AND p.id IN (SELECT pg.post_id FROM post_groups pg WHERE pg.group_id = ")
-                .id(group)
-                .add(")");
+) -> Result<(Vec<PostView>, Vec<PostView>), AppError> {
+    let first_page = cursor.id == i64::MAX;
+    let rows: Vec<PostView> = with_db!(db, |pool| {
+        let mut q = sqlx::QueryBuilder::new(POST_COLUMNS);
+        q.add(", EXISTS (SELECT 1 FROM post_views sv WHERE sv.post_id = p.id AND sv.user_id = ")
+            .id(v.user_id)
+            .add(") AS seen")
+            .add(POST_FROM)
+            .add("p.id IN (");
+        if first_page {
+            part(&mut q, v, listing, true, cursor, pinned);
+            q.add(" UNION ALL ");
         }
-        q.add(" AND p.pinned = ")
-            .flag(pinned)
-            .add(" AND (p.created_at < ")
-            .id(cursor.created_at)
-            .add(" OR (p.created_at = ")
-            .id(cursor.created_at)
-            .add(" AND p.id < ")
-            .id(cursor.id)
-            .add(")) ORDER BY p.created_at DESC, p.id DESC LIMIT ")
-            .id(limit);
+        part(&mut q, v, listing, false, cursor, limit);
+        q.add(")");
         q.build_query_as().fetch_all(pool).await
-    })?)
+    })?;
+    let (mut pinned, mut posts): (Vec<PostView>, Vec<PostView>) =
+        rows.into_iter().partition(|p| p.pinned);
+    for list in [&mut pinned, &mut posts] {
+        list.sort_by_key(|p| std::cmp::Reverse((p.created_at, p.id)));
+    }
+    Ok((pinned, posts))
 }
 
 /// The feed of every group the actor may see: on the first page the pinned posts first, then the
 /// others newest first.
 pub async fn feed(db: &Db, actor: &Actor, cursor: Cursor) -> Result<FeedPage, AppError> {
-    let v = Viewer::new(db, actor);
-    let pinned = if cursor.id == i64::MAX {
-        fetch(db, &v, Listing::Feed, true, cursor, 20).await?
-    } else {
-        Vec::new()
-    };
-    let posts = fetch(db, &v, Listing::Feed, false, cursor, PAGE_SIZE + 1).await?;
+    let v = Viewer::new(db, actor).with_groups(db).await?;
+    let (pinned, posts) = fetch(db, &v, Listing::Feed, cursor, 20, PAGE_SIZE + 1).await?;
     let can_post = !policy::postable_group_ids(db, &v).await?.is_empty();
     page(db, actor, &v, posts, pinned, None, can_post).await
 }
@@ -74,7 +99,7 @@ pub async fn group_feed(
     group_id: i64,
     cursor: Cursor,
 ) -> Result<FeedPage, AppError> {
-    let v = Viewer::new(db, actor);
+    let v = Viewer::new(db, actor).with_groups(db).await?;
     let group: GroupRef = with_db!(db, |pool| {
         let mut q =
             sqlx::QueryBuilder::new("SELECT g.id, g.name, g.kind FROM groups g WHERE g.id = ");
@@ -85,12 +110,7 @@ pub async fn group_feed(
     })?
     .ok_or(AppError::NotFound)?;
     let listing = Listing::Group(group_id);
-    let pinned = if cursor.id == i64::MAX {
-        fetch(db, &v, listing, true, cursor, 50).await?
-    } else {
-        Vec::new()
-    };
-    let posts = fetch(db, &v, listing, false, cursor, PAGE_SIZE + 1).await?;
+    let (pinned, posts) = fetch(db, &v, listing, cursor, 50, PAGE_SIZE + 1).await?;
     let can_post = policy::postable_group_ids(db, &v)
         .await?
         .contains(&group_id);
@@ -132,9 +152,10 @@ async fn page(
 /// One post that the actor may see, whole (its page); otherwise `NotFound`, exactly as for an id
 /// that never existed. To only ask whether a post may be read, use `policy::readable_post`.
 pub async fn post(db: &Db, actor: &Actor, post_id: i64) -> Result<PostView, AppError> {
-    let v = Viewer::new(db, actor);
+    let v = Viewer::new(db, actor).with_groups(db).await?;
     let mut post: PostView = with_db!(db, |pool| {
-        let mut q = sqlx::QueryBuilder::new(POST_SELECT);
+        let mut q = sqlx::QueryBuilder::new(POST_COLUMNS);
+        q.add(POST_FROM);
         q.add("p.id = ").id(post_id).add(" AND p.id IN (");
         policy::readable_posts(&mut q, &v);
         q.add(")");

@@ -60,51 +60,54 @@ impl Actor {
     }
 }
 
+/// One row per staff role of an active user (one row with no role when they have none): the user
+/// and their roles in one query.
 #[derive(sqlx::FromRow)]
-struct UserRow {
+struct ActorRow {
     id: i64,
     name: String,
     locale: String,
     is_admin: bool,
+    school_id: Option<i64>,
+    role: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
-struct RoleRow {
-    school_id: i64,
-    role: String,
+const ACTOR_COLUMNS: &str = "SELECT u.id, u.name, u.locale, u.is_admin, sr.school_id, sr.role";
+const ROLES_JOIN: &str = "LEFT JOIN staff_roles sr ON sr.user_id = u.id";
+
+fn actor_of(rows: Vec<ActorRow>) -> Option<Actor> {
+    let first = rows.first()?;
+    let mut actor = Actor {
+        user_id: first.id,
+        name: first.name.clone(),
+        locale: first.locale.clone(),
+        is_admin: first.is_admin,
+        roles: Vec::new(),
+    };
+    actor.roles = rows
+        .into_iter()
+        // A role this version does not know gives no power.
+        .filter_map(|r| {
+            Some(StaffRole {
+                school_id: r.school_id?,
+                role: crate::roles::Role::from_db(&r.role?)?,
+            })
+        })
+        .collect();
+    Some(actor)
 }
 
 /// Loads an active user as an actor, with their staff roles.
 pub async fn load_actor(db: &Db, user_id: i64) -> Result<Option<Actor>, AppError> {
-    let user: Option<UserRow> = with_db!(db, |pool| sqlx::query_as(
-        "SELECT id, name, locale, is_admin FROM users WHERE id = $1 AND active = TRUE"
-    )
-    .bind(user_id)
-    .fetch_optional(pool)
-    .await)?;
-    let Some(user) = user else { return Ok(None) };
-    let roles: Vec<RoleRow> = with_db!(db, |pool| sqlx::query_as(
-        "SELECT school_id, role FROM staff_roles WHERE user_id = $1 ORDER BY school_id, role"
-    )
-    .bind(user_id)
-    .fetch_all(pool)
-    .await)?;
-    Ok(Some(Actor {
-        user_id: user.id,
-        name: user.name,
-        locale: user.locale,
-        is_admin: user.is_admin,
-        roles: roles
-            .into_iter()
-            // A role this version does not know gives no power.
-            .filter_map(|r| {
-                Some(StaffRole {
-                    school_id: r.school_id,
-                    role: crate::roles::Role::from_db(&r.role)?,
-                })
-            })
-            .collect(),
-    }))
+    let sql = format!(
+        "{ACTOR_COLUMNS} FROM users u {ROLES_JOIN} WHERE u.id = $1 AND u.active = TRUE \
+         ORDER BY sr.school_id, sr.role"
+    );
+    let rows: Vec<ActorRow> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)?;
+    Ok(actor_of(rows))
 }
 
 /// Starts a session with a fresh id (so a planted id never survives login) and returns the token for
@@ -125,22 +128,30 @@ pub async fn start_session(db: &Db, actor: &Actor) -> Result<String, AppError> {
     Ok(token)
 }
 
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    last_seen_at: i64,
+    #[sqlx(flatten)]
+    actor: ActorRow,
+}
+
 /// The actor behind a session token, sliding the session's expiry forward (at most once an hour, to
-/// keep reads cheap).
+/// keep reads cheap). Session, user and roles come in one query: every page asks this.
 pub async fn session_actor(db: &Db, token: &str) -> Result<Option<Actor>, AppError> {
     let hash = secrets::hash_token(token);
     let at = db.clock().now();
-    let row: Option<(i64, i64)> = with_db!(db, |pool| sqlx::query_as(
-        "SELECT user_id, last_seen_at FROM sessions WHERE id_hash = $1 AND expires_at > $2"
-    )
-    .bind(&hash)
-    .bind(at)
-    .fetch_optional(pool)
-    .await)?;
-    let Some((user_id, last_seen)) = row else {
-        return Ok(None);
-    };
-    let Some(actor) = load_actor(db, user_id).await? else {
+    let sql = format!(
+        "{ACTOR_COLUMNS}, s.last_seen_at FROM sessions s \
+         JOIN users u ON u.id = s.user_id AND u.active = TRUE {ROLES_JOIN} \
+         WHERE s.id_hash = $1 AND s.expires_at > $2 ORDER BY sr.school_id, sr.role"
+    );
+    let rows: Vec<SessionRow> = with_db!(db, |pool| sqlx::query_as(&sql)
+        .bind(&hash)
+        .bind(at)
+        .fetch_all(pool)
+        .await)?;
+    let last_seen = rows.first().map_or(at, |r| r.last_seen_at);
+    let Some(actor) = actor_of(rows.into_iter().map(|r| r.actor).collect()) else {
         return Ok(None);
     };
     if at - last_seen > HOUR {

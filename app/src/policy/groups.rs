@@ -14,8 +14,29 @@ pub fn this_year<Q: Sql>(q: &mut Q, alias: &str, today: &str) {
     q.add(" AND ").add(alias).add(".ends_on >= ").text(today);
 }
 
-/// Group ids the viewer may read. Use as `… IN (<this>)`.
+/// Group ids the viewer may read. Use as `… IN (<this>)`: the rule itself, or the list it gave
+/// when the viewer looked it up for this request (`Viewer::with_groups`).
 pub fn visible_groups<Q: Sql>(q: &mut Q, v: &Viewer) {
+    match &v.groups {
+        Some(ids) => {
+            q.list(ids);
+        }
+        None => group_rule(q, v),
+    }
+}
+
+/// The ids `visible_groups` stands for, read once.
+pub(super) async fn visible_group_ids(db: &Db, v: &Viewer) -> Result<Vec<i64>, AppError> {
+    let rows: Vec<(i64,)> = with_db!(db, |pool| {
+        let mut q = sqlx::QueryBuilder::new("SELECT g.id FROM groups g WHERE g.id IN (");
+        group_rule(&mut q, v);
+        q.add(") ORDER BY g.id");
+        q.build_query_as().fetch_all(pool).await
+    })?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+fn group_rule<Q: Sql>(q: &mut Q, v: &Viewer) {
     q.add(
         "SELECT pl.group_id FROM guardianships gs \
          JOIN placements pl ON pl.pupil_id = gs.pupil_id \

@@ -60,11 +60,13 @@ fn others_consent<Q: Sql>(q: &mut Q, v: &Viewer, m: &str) {
 /// Every view of a photo goes through this: feed, post page, media URLs, album and zip. It is a
 /// condition on the item itself, so a query pays only for the items it looks at.
 pub fn media_visible<Q: Sql>(q: &mut Q, v: &Viewer, m: &str) {
-    q.add("EXISTS (SELECT 1 FROM posts vp WHERE vp.id = ")
+    // Two EXISTS joined by OR, not one EXISTS over an OR: PostgreSQL turns a lone EXISTS into a
+    // join and then hashes every post of the foundation (11 ms a page at 20,000 posts); under OR
+    // each stays a lookup of the item's own post by its key.
+    q.add("(EXISTS (SELECT 1 FROM posts vp WHERE vp.id = ")
         .add(m)
         .add(
-            ".post_id AND ( \
-           (EXISTS (SELECT 1 FROM post_groups rpg WHERE rpg.post_id = vp.id AND rpg.group_id IN (",
+            ".post_id AND EXISTS (SELECT 1 FROM post_groups rpg WHERE rpg.post_id = vp.id AND rpg.group_id IN (",
         );
     visible_groups(q, v);
     q.add(")) AND (vp.status = 'published' OR vp.author_id = ")
@@ -76,7 +78,9 @@ pub fn media_visible<Q: Sql>(q: &mut Q, v: &Viewer, m: &str) {
         .id(v.user_id)
         .add(") OR ");
     others_consent(q, v, m);
-    q.add(")) OR (vp.status = 'published' AND ");
+    q.add(")) OR EXISTS (SELECT 1 FROM posts vp WHERE vp.id = ")
+        .add(m)
+        .add(".post_id AND vp.status = 'published' AND ");
     others_consent(q, v, m);
     q.add(
         " AND EXISTS ( \
@@ -92,6 +96,6 @@ pub fn media_visible<Q: Sql>(q: &mut Q, v: &Viewer, m: &str) {
     .add(
         ".id AND ( \
                EXISTS (SELECT 1 FROM placements opl WHERE opl.pupil_id = ot.pupil_id AND opl.group_id = opg.group_id) \
-               OR (ogr.kind = 'school' AND ogr.school_id = op.school_id))))))",
+               OR (ogr.kind = 'school' AND ogr.school_id = op.school_id)))))",
     );
 }

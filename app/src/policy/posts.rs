@@ -23,6 +23,39 @@ pub fn listed_posts<Q: Sql>(q: &mut Q, v: &Viewer) {
     q.add(" AND rp.draft_state IS NULL");
 }
 
+/// The same posts as `listed_posts`, as a table of post rows named `alias` for a `FROM` clause,
+/// reached from the viewer's groups: a listing that sorts and limits them then starts from the few
+/// hundred posts of those groups rather than walking the newest posts of the whole foundation
+/// (7.5 ms against 1 ms a page on PostgreSQL at 20,000 posts).
+pub fn listed_post_rows<Q: Sql>(q: &mut Q, v: &Viewer, alias: &str) {
+    q.add(
+        "(SELECT lp.* FROM (SELECT DISTINCT lpg.post_id FROM post_groups lpg WHERE lpg.group_id IN (",
+    );
+    visible_groups(q, v);
+    q.add(")) vis JOIN posts lp ON lp.id = vis.post_id WHERE (lp.status = 'published' OR lp.author_id = ")
+        .id(v.user_id)
+        .add(") AND lp.draft_state IS NULL) ")
+        .add(alias);
+}
+
+/// The same rule as `listed_posts`, as a condition on the posts row `alias`: for a listing that
+/// starts from an index of few posts (the pinned ones) and asks the rule of each.
+pub fn listed_post<Q: Sql>(q: &mut Q, v: &Viewer, alias: &str) {
+    q.add("EXISTS (SELECT 1 FROM post_groups lpg WHERE lpg.post_id = ")
+        .add(alias)
+        .add(".id AND lpg.group_id IN (");
+    visible_groups(q, v);
+    q.add(")) AND (")
+        .add(alias)
+        .add(".status = 'published' OR ")
+        .add(alias)
+        .add(".author_id = ")
+        .id(v.user_id)
+        .add(") AND ")
+        .add(alias)
+        .add(".draft_state IS NULL");
+}
+
 /// What the rules under a post need to know of it: found only when the viewer may read it.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PostRef {

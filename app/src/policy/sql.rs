@@ -12,17 +12,20 @@ pub trait Sql {
     fn flag(&mut self, value: bool) -> &mut Self;
     /// `(v1, v2, …)`; an empty list is `(NULL)`, which matches nothing.
     fn ids(&mut self, values: &[i64]) -> &mut Self {
+        self.add("(").list(values).add(")")
+    }
+    /// `v1, v2, …` without parentheses, to stand inside `IN (…)`; an empty list is `NULL`.
+    fn list(&mut self, values: &[i64]) -> &mut Self {
         if values.is_empty() {
-            return self.add("(NULL)");
+            return self.add("NULL");
         }
-        self.add("(");
         for (n, v) in values.iter().enumerate() {
             if n > 0 {
                 self.add(", ");
             }
             self.id(*v);
         }
-        self.add(")")
+        self
     }
 }
 

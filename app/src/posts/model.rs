@@ -72,15 +72,23 @@ pub struct PostView {
     /// A newsletter's PDFs.
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub attachments: Vec<Attachment>,
+    /// The reader has opened or been shown this post before (read by the feed only, to record a
+    /// receipt only for what is new).
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    #[serde(skip)]
+    pub seen: bool,
 }
 
-/// The query head that reads `PostView` rows; a `WHERE` condition follows.
+/// The columns of `PostView` rows, for a query that adds its own (`POST_FROM` follows).
 #[cfg(feature = "ssr")]
-pub const POST_SELECT: &str =
+pub const POST_COLUMNS: &str =
     "SELECT p.id, p.school_id, p.author_id, u.name AS author_name, p.title, p.body, p.body_html, p.render_version, \
      p.urgent, p.pinned, COALESCE(p.draft_state, p.status) AS status, p.comments_open, p.created_at, p.updated_at, p.kind, p.publish_at, \
-     (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND c.removed_at IS NULL) AS comment_count \
-     FROM posts p JOIN users u ON u.id = p.author_id WHERE ";
+     (SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id AND c.removed_at IS NULL) AS comment_count";
+
+/// What `POST_COLUMNS` reads from; a `WHERE` condition follows.
+#[cfg(feature = "ssr")]
+pub const POST_FROM: &str = " FROM posts p JOIN users u ON u.id = p.author_id WHERE ";
 
 impl PostView {
     pub fn processing(&self) -> bool {

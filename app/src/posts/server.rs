@@ -1,6 +1,6 @@
 //! Writing posts: create, change, pin and delete. Reading them is the feed's (`feed::read`); who
 //! may do what is `policy`'s.
-use super::model::{ComposeOptions, GroupRef, NewPost, PostView, POST_SELECT};
+use super::model::{ComposeOptions, GroupRef, NewPost, PostView, POST_COLUMNS, POST_FROM};
 use crate::{
     error::AppError,
     media::model::MediaLimits,
@@ -216,7 +216,7 @@ pub async fn editable(db: &Db, actor: &Actor, post_id: i64) -> Result<PostRef, A
 /// A post as its editor finds it, with all its groups.
 pub async fn for_edit(db: &Db, actor: &Actor, post_id: i64) -> Result<PostView, AppError> {
     let post = editable(db, actor, post_id).await?;
-    let sql = format!("{POST_SELECT} p.id = $1");
+    let sql = format!("{POST_COLUMNS}{POST_FROM} p.id = $1");
     let mut view: PostView = with_db!(db, |pool| sqlx::query_as(&sql)
         .bind(post.id)
         .fetch_one(pool)

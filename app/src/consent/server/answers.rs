@@ -93,6 +93,8 @@ struct Child {
     /// Placed in a class this school year: only then does the round ask about the child. A child
     /// who left keeps their answers, which the guardian can still change (old photos follow them).
     placed: bool,
+    /// The child's school has a consent round this school year: the banner asks only then.
+    round_open: bool,
 }
 
 async fn my_children(db: &Db, actor: &Actor) -> Result<Vec<Child>, AppError> {
@@ -100,7 +102,9 @@ async fn my_children(db: &Db, actor: &Actor) -> Result<Vec<Child>, AppError> {
         sqlx::query_as(
         "SELECT p.id AS pupil_id, p.first_name || ' ' || p.last_name AS name, p.school_id, s.name AS school_name, \
            EXISTS (SELECT 1 FROM placements pl JOIN school_years sy ON sy.id = pl.school_year_id \
-                   WHERE pl.pupil_id = p.id AND sy.starts_on <= $2 AND sy.ends_on >= $2) AS placed \
+                   WHERE pl.pupil_id = p.id AND sy.starts_on <= $2 AND sy.ends_on >= $2) AS placed, \
+           EXISTS (SELECT 1 FROM consent_rounds r JOIN school_years ry ON ry.id = r.school_year_id \
+                   WHERE r.school_id = p.school_id AND ry.starts_on <= $2 AND ry.ends_on >= $2) AS round_open \
          FROM guardianships gs JOIN pupils p ON p.id = gs.pupil_id JOIN schools s ON s.id = p.school_id \
          WHERE gs.user_id = $1 AND gs.no_access = FALSE ORDER BY p.first_name, p.id"
     )
@@ -129,21 +133,13 @@ pub async fn questions(db: &Db, actor: &Actor) -> Result<Vec<ChildQuestions>, Ap
 
 /// What the menu and the consent banner show on every page: whether the guardian has children, and
 /// how many questions of this year's rounds wait for them. Questions are open only in a round of a
-/// placed child's school (`ChildQuestions::open`), so without one this costs two queries, not five.
+/// placed child's school (`ChildQuestions::open`), so without one this costs one query.
 pub async fn banner(db: &Db, actor: &Actor) -> Result<(bool, usize), AppError> {
     let children = my_children(db, actor).await?;
-    let mut schools: Vec<i64> = children
-        .iter()
-        .filter(|c| c.placed)
-        .map(|c| c.school_id)
-        .collect();
-    schools.sort_unstable();
-    schools.dedup();
-    for school in schools {
-        if current_round(db, school).await?.is_some() {
-            let open = questions_of(db, actor, children).await?;
-            return Ok((true, open.iter().map(ChildQuestions::open).sum()));
-        }
+    // Every page asks this: whether a round is open comes with the children, in one query.
+    if children.iter().any(|c| c.placed && c.round_open) {
+        let open = questions_of(db, actor, children).await?;
+        return Ok((true, open.iter().map(ChildQuestions::open).sum()));
     }
     Ok((!children.is_empty(), 0))
 }

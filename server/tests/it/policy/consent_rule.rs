@@ -254,11 +254,7 @@ async fn positional_says(app: &TestApp, rule: &str) -> HashMap<i64, bool> {
 
 /// What each form says of each child today: (builder SQL, positional SQL, Rust).
 async fn evaluate(app: &TestApp, fx: &Fx, pupils: &[i64]) -> HashMap<i64, (bool, bool, bool)> {
-    let v = Viewer {
-        user_id: 0,
-        roles: vec![],
-        today: app.db.clock().today(),
-    };
+    let v = Viewer::reader(&app.db, 0);
     let builder: Vec<(i64, bool)> = app::with_db!(&app.db, |pool| {
         let mut q = sqlx::QueryBuilder::new("SELECT p.id, ");
         policy::photo_consented(&mut q, &v, "p.id");

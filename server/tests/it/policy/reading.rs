@@ -255,6 +255,44 @@ async fn ac02_pr02_the_positional_and_builder_forms_of_the_reading_rules_agree(a
         wrong.join("\n")
     );
 
+    // A viewer whose groups were looked up once for the request (the feed, a post's page) reads
+    // exactly what the rule itself gives.
+    let mut looked_up = Vec::new();
+    for (who, v) in &people {
+        let resolved = v.clone().with_groups(&app.db).await.expect("groups");
+        // The listing's table of posts holds the posts the listing rule gives, either way.
+        for v in [v, &resolved] {
+            let listed = by_builder!(
+                app,
+                "SELECT p.id FROM posts p WHERE p.id IN (",
+                |q| policy::listed_posts(&mut q, v),
+                ")"
+            );
+            let rows = by_builder!(
+                app,
+                "SELECT p.id FROM ",
+                |q| policy::listed_post_rows(&mut q, v, "p"),
+                ""
+            );
+            assert_eq!(listed, rows, "listed posts of {who}");
+            let one_by_one = by_builder!(
+                app,
+                "SELECT p.id FROM posts p WHERE ",
+                |q| policy::listed_post(&mut q, v, "p"),
+                ""
+            );
+            assert_eq!(listed, one_by_one, "listed posts of {who}, one by one");
+        }
+        looked_up.push((format!("{who}, groups looked up"), resolved));
+    }
+    let differ: Vec<String> = sets(&app, &Forms::positional(), &looked_up, &[])
+        .await
+        .into_iter()
+        .filter(|(_, builder, positional)| builder != positional)
+        .map(|(what, _, _)| what)
+        .collect();
+    assert!(differ.is_empty(), "looked-up groups differ: {differ:?}");
+
     // What the school looks like, by hand: the agreement above is not that of two empty answers.
     let seen: BTreeMap<String, BTreeSet<i64>> = found
         .into_iter()
