@@ -30,7 +30,8 @@ if [ ! -x "$KRING_ROOT/end2end/node_modules/.bin/wasm-opt" ] || [ ! -x "$KRING_R
   (cd "$KRING_ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
 
-packages="$APT_RUN_PACKAGES"
+# nasm assembles the SIMD code of mozjpeg, the photo encoder, which is built from its vendored C source.
+packages="nasm $APT_RUN_PACKAGES"
 [ "$want_test" = 1 ] && packages="$packages $APT_TEST_PACKAGES"
 # shellcheck disable=SC2086
 apt_install $packages

@@ -3,6 +3,8 @@
 pub mod budget;
 #[cfg(feature = "ssr")]
 pub mod jobs;
+#[cfg(feature = "ssr")]
+pub mod jpeg;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -1,21 +1,17 @@
 //! The photo pipeline. The type is decided from the bytes (UP-01); a pixel bomb is refused from its
 //! header before any pixel is decoded (UP-02); then the photo is decoded, turned upright by its EXIF
-//! orientation, converted to sRGB, resized, and re-encoded as baseline JPEG, which carries no
+//! orientation, converted to sRGB, resized, and re-encoded as JPEG (`jpeg.rs`), which carries no
 //! EXIF, GPS, XMP, IPTC or comment of the original (UP-03).
 use std::io::Cursor;
 
 use fast_image_resize::{images::Image, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::{
-    codecs::jpeg::JpegEncoder, DynamicImage, ExtendedColorType, ImageDecoder, ImageFormat,
-    ImageReader, Limits, RgbImage,
-};
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
 
 use super::model::{scaled_width, Refusal, Variant};
 
 /// Longest side and total pixels a photo may have; a 200 MP phone mode is refused, 48 MP is fine.
 pub const MAX_SIDE: u32 = 16_384;
 pub const MAX_PIXELS: u64 = 64_000_000;
-const JPEG_QUALITY: u8 = 82;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sniffed {
@@ -282,7 +278,7 @@ fn renditions(rgb: RgbImage) -> Result<Processed, Refusal> {
             variant,
             width: source.width(),
             height: source.height(),
-            jpeg: encode_jpeg(source.buffer(), source.width(), source.height())?,
+            jpeg: super::jpeg::encode(source.buffer(), source.width(), source.height(), variant)?,
         });
     }
     let (width, height) = (out[0].width, out[0].height);
@@ -291,14 +287,6 @@ fn renditions(rgb: RgbImage) -> Result<Processed, Refusal> {
         height,
         renditions: out,
     })
-}
-
-fn encode_jpeg(pixels: &[u8], width: u32, height: u32) -> Result<Vec<u8>, Refusal> {
-    let mut jpeg = Vec::new();
-    JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
-        .encode(pixels, width, height, ExtendedColorType::Rgb8)
-        .map_err(unreadable)?;
-    Ok(jpeg)
 }
 
 #[cfg(test)]
