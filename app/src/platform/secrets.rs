@@ -1,6 +1,6 @@
 //! Tokens and passwords. Tokens are 256 random bits; only their SHA-256 is stored, so a leaked
 //! database holds no usable link (AU-03). Passwords use Argon2id off the async executor (AU-01).
-use std::sync::{LazyLock, Mutex};
+use std::sync::LazyLock;
 
 use argon2::{
     password_hash::{Output, ParamsString, PasswordHash, SaltString},
@@ -17,10 +17,6 @@ pub const PASSWORD_CHECKS_AT_ONCE: usize = 4;
 static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PASSWORD_CHECKS_AT_ONCE);
 /// How long a password check may wait for its turn before the answer is "try again shortly".
 const HASHING_QUEUE: std::time::Duration = std::time::Duration::from_secs(10);
-/// Argon2's working memory, kept and reused: one buffer per turn, made once. Allocating 19 MiB for
-/// every check left glibc holding a copy for each of tokio's blocking threads (forty logins grew
-/// the server by 760 MB and it never gave the memory back).
-static MEMORY: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
 /// Stored hashes are Kring's own; one asking for far more memory than Kring's is refused.
 const MAX_BLOCKS: usize = 4 * Params::DEFAULT_M_COST as usize;
 
@@ -49,7 +45,10 @@ async fn with_hashing_slot<T: Send + 'static>(
     .await?
 }
 
-/// Argon2 of `password` with `salt` into `out`, in one of the kept buffers.
+/// Argon2 of `password` with `salt` into `out`, in working memory of its own. The 19 MiB are mapped
+/// for this check alone and unmapped after it (the server has glibc map every block of 1 MiB and
+/// more on its own, `server/src/memory.rs`): an idle server holds none of it, and no blocking
+/// thread keeps a copy (forty logins once grew the server by 760 MB for good).
 fn argon2_into(
     argon: &Argon2,
     password: &[u8],
@@ -60,20 +59,10 @@ fn argon2_into(
     if needed > MAX_BLOCKS {
         return Err(AppError::Internal);
     }
-    let mut memory = MEMORY
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .pop()
-        .unwrap_or_default();
-    if memory.len() < needed {
-        memory.resize(needed, Block::default());
-    }
-    let result = argon.hash_password_into_with_memory(password, salt, out, &mut memory[..needed]);
-    MEMORY
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(memory);
-    result.map_err(|_| AppError::Internal)
+    let mut memory = vec![Block::default(); needed];
+    argon
+        .hash_password_into_with_memory(password, salt, out, &mut memory)
+        .map_err(|_| AppError::Internal)
 }
 
 fn argon2id(params: Params) -> Argon2<'static> {
