@@ -2,8 +2,8 @@
 //! its threshold for returning large blocks after each one it frees: a photo decoded on each of
 //! tokio's blocking threads in turn left a copy of its buffers in every arena, far above the
 //! decoding budget (DS-01). Large blocks are mapped and unmapped on their own instead, and the
-//! number of arenas is bounded. With this, `scripts/bench-memory.sh` (40 photos of 12 MP) peaks near
-//! 210 MB and is back to its idle size within seconds. mimalloc 0.1.52 as the global allocator was
+//! number of arenas is bounded. With this, `scripts/bench-memory.sh` (40 photos of 12 MP) peaks under
+//! 200 MB (193 MB measured) and is back near its idle size within seconds. mimalloc 0.1.52 as the global allocator was
 //! measured and dropped: 60 s after three photos it still held 123 MB, and the server died without
 //! a message while processing six.
 
