@@ -20,6 +20,7 @@ use crate::{
     },
     feed::pages::{feed::FeedPage, group::GroupPage, groups::GroupsPage, post::PostPage},
     i18n::*,
+    import::pages::{ImportPage, ImportRunPage},
     layout::Layout,
     moderation::pages::{queue::QueuePage, report::ReportPage},
     newsletters::pages::{NewsletterFormPage, NewslettersPage},
@@ -94,6 +95,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/beheer") view=AdminHome ssr=SsrMode::Async/>
                         <Route path=path!("/beheer/school/:id") view=SchoolPage ssr=SsrMode::Async/>
                         <Route path=path!("/beheer/leerling/:id") view=PupilPage ssr=SsrMode::Async/>
+                        <Route path=path!("/beheer/school/:id/import") view=ImportPage ssr=SsrMode::Async/>
+                        <Route path=path!("/beheer/import/:id") view=ImportRunPage ssr=SsrMode::Async/>
                     </Routes>
                 </Layout>
             </Router>

@@ -6,6 +6,7 @@ pub fn registry() -> Registry {
     let mut registry = Registry::default();
     crate::accounts::jobs::register(&mut registry);
     crate::consent::jobs::register(&mut registry);
+    crate::import::jobs::register(&mut registry);
     crate::media::jobs::register(&mut registry);
     crate::newsletters::jobs::register(&mut registry);
     crate::notify::jobs::register(&mut registry);

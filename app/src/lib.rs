@@ -21,6 +21,7 @@ pub mod comments;
 pub mod consent;
 pub mod error;
 pub mod feed;
+pub mod import;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 mod layout;

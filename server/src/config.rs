@@ -235,6 +235,7 @@ impl Config {
                     86_400,
                 )?,
                 media_runners: number("KRING_MEDIA_RUNNERS", 2, 16)? as usize,
+                mail_per_minute: number("KRING_MAIL_PER_MINUTE", 120, 100_000)? as u32,
                 media_memory_mb: number("KRING_MEDIA_MEMORY_MB", 384, 65_536)? as u32,
                 max_video_secs: number("KRING_MAX_VIDEO_MINUTES", 15, 600)? as u64 * 60,
                 limits: ConnectionLimits {

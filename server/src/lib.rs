@@ -1,6 +1,7 @@
 //! The Kring server: configuration, the router, the CLI commands and the demo seed.
 pub mod config;
 pub mod http;
+pub mod import_cli;
 pub mod memory;
 pub mod router;
 pub mod seed;

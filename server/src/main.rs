@@ -1,4 +1,4 @@
-//! `kring`: serve, migrate, seed-demo [--showcase], seed-load, create-admin.
+//! `kring`: serve, migrate, seed-demo [--showcase], seed-load, create-admin, send-summary, import.
 use std::process::ExitCode;
 
 use app::platform::{db::Db, jobs, mail::Mailer, worker};
@@ -54,6 +54,22 @@ enum Command {
         frequency: String,
         #[arg(long)]
         queue_only: bool,
+    },
+    /// Import pupils, guardians and groups from the LAS (a CSV, or EDEXML with a guardians CSV):
+    /// prints the preview (`new|changed|leaving|invite|error pupil|guardian|group|teacher KEY
+    /// DETAIL`) and the counts; with `--apply` applies it and ends with `applied`.
+    Import {
+        /// The school's name as Kring has it.
+        #[arg(long)]
+        school: String,
+        /// The pupils file (CSV or EDEXML, recognised from its content).
+        file: std::path::PathBuf,
+        /// A CSV of guardians keyed on leerlingnummer (completes an EDEXML file).
+        #[arg(long)]
+        guardians: Option<std::path::PathBuf>,
+        /// Apply the changes (without it nothing changes).
+        #[arg(long)]
+        apply: bool,
     },
     /// Run the photo pipeline on files and write the sizes to a folder (benchmarks and checks).
     ProcessPhotos {
@@ -139,6 +155,14 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             frequency,
             queue_only,
         } => summary::send(&config, db, &frequency, queue_only).await,
+        Command::Import {
+            school,
+            file,
+            guardians,
+            apply,
+        } => {
+            server::import_cli::run(&config, db, &school, &file, guardians.as_deref(), apply).await
+        }
         Command::ProcessPhotos { .. } => unreachable!("handled before the database is opened"),
         Command::Serve => {
             let state = app_state(&config, db)?;

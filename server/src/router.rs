@@ -84,6 +84,13 @@ fn plain(limits: MediaLimits) -> Vec<PlainRoute> {
             "/bijlage/{uid}",
             app::newsletters::routes::serve,
         ),
+        PlainRoute::new(Method::POST, "/beheer/import", app::import::routes::upload)
+            .body_limit(2 * app::import::routes::MAX_FILE_BYTES as u64 + 1024 * 1024),
+        PlainRoute::new(
+            Method::GET,
+            "/beheer/import/{run}/regels.csv",
+            app::import::routes::lines_csv,
+        ),
         PlainRoute::new(
             Method::POST,
             "/nieuwsbrief/opslaan",

@@ -73,6 +73,14 @@ const PEOPLE: &[(&str, &str, &str, usize, &[&str])] = &[
         1,
         &["Groep 4"],
     ),
+    // The office of school A: pupils, guardians and imports, and no posts.
+    (
+        "administratie",
+        "administratie@regenboog.example",
+        "Fatima Yilmaz",
+        0,
+        &[],
+    ),
 ];
 
 const SCHOOLS: &[(&str, &[&str])] = &[
@@ -198,7 +206,7 @@ async fn create(db: &Db, password: &str) -> Result<(), AppError> {
             .fetch_one(&mut *tx)
             .await?;
             user_ids.push((email, uid));
-            if matches!(*role, "directie" | "teacher") {
+            if matches!(*role, "directie" | "teacher" | "administratie") {
                 sqlx::query(
                     "INSERT INTO staff_roles (user_id, school_id, role) VALUES ($1, $2, $3)",
                 )

@@ -146,7 +146,12 @@ struct InvitationRow {
     school_id: i64,
     role: Option<String>,
     pupil_id: Option<i64>,
-    invited_by: i64,
+    /// `None`: invited by `kring import`, in the school's name.
+    invited_by: Option<i64>,
+    /// Set when an import made it: then it never makes a staff or admin account a guardian.
+    import_run_id: Option<i64>,
+    /// Kept only when the school stores guardians' phone numbers.
+    phone: Option<String>,
     school: String,
 }
 
@@ -162,7 +167,7 @@ impl InvitationRow {
 
 async fn open_invitation(db: &Db, token: &str) -> Result<InvitationRow, AppError> {
     with_db!(db, |pool| sqlx::query_as::<_, InvitationRow>(
-        "SELECT i.id, i.email, i.name, i.kind, i.school_id, i.role, i.pupil_id, i.invited_by, s.name AS school \
+        "SELECT i.id, i.email, i.name, i.kind, i.school_id, i.role, i.pupil_id, i.invited_by, i.import_run_id, i.phone, s.name AS school \
          FROM invitations i JOIN schools s ON s.id = i.school_id \
          WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2"
     )
@@ -201,11 +206,14 @@ enum Accepting {
 }
 
 async fn inviter_is_directie(db: &Db, inv: &InvitationRow) -> Result<bool, AppError> {
+    let Some(invited_by) = inv.invited_by else {
+        return Ok(false);
+    };
     let row: Option<(i64,)> = with_db!(db, |pool| {
         sqlx::query_as(
         "SELECT user_id FROM staff_roles WHERE user_id = $1 AND school_id = $2 AND role = 'directie'"
     )
-    .bind(inv.invited_by)
+    .bind(invited_by)
     .bind(inv.school_id)
     .fetch_optional(pool)
     .await
@@ -238,6 +246,17 @@ async fn accept_as_existing(
     }
     let audited = match inv.grant()? {
         Grant::Staff { .. } => false,
+        Grant::Guardian { .. }
+            if inv.import_run_id.is_some() && (account.is_admin || account.is_staff) =>
+        {
+            // An import never makes staff or an admin a guardian: the directie invites them by hand.
+            let why = if account.is_admin {
+                crate::error::Invalid::InviteAdminAccount
+            } else {
+                crate::error::Invalid::InviteStaffAccount
+            };
+            return Err(AppError::validation("token", why));
+        }
         Grant::Guardian { .. } => {
             let directie = inviter_is_directie(&state.db, inv).await?;
             match guardian_link(account.is_admin, account.is_staff, directie) {
@@ -304,23 +323,42 @@ pub async fn accept_invitation(
                 (id, false)
             }
         };
-        // ON CONFLICT DO NOTHING: accepting again never lifts a "geen toegang" mark.
+        // ON CONFLICT DO NOTHING: accepting again never lifts a "geen toegang" mark (SQLite needs
+        // the WHERE to read an upsert after a SELECT). An
+        // invitation from an import covers all of the guardian's children (`invitation_pupils`)
+        // or all of the teacher's groups (`invitation_groups`).
         match &grant {
-            Grant::Guardian { pupil_id } => sqlx::query(
-                "INSERT INTO guardianships (pupil_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            )
-            .bind(pupil_id)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?,
-            Grant::Staff { role } => sqlx::query(
-                "INSERT INTO staff_roles (user_id, school_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            )
-            .bind(user_id)
-            .bind(inv.school_id)
-            .bind(role)
-            .execute(&mut *tx)
-            .await?,
+            Grant::Guardian { pupil_id } => {
+                sqlx::query(
+                    "INSERT INTO guardianships (pupil_id, user_id, phone) SELECT pupil_id, CAST($2 AS BIGINT), CAST($3 AS TEXT) FROM \
+                     (SELECT CAST($1 AS BIGINT) AS pupil_id UNION SELECT pupil_id FROM invitation_pupils WHERE invitation_id = $4) p \
+                     WHERE TRUE ON CONFLICT DO NOTHING",
+                )
+                .bind(pupil_id)
+                .bind(user_id)
+                .bind(&inv.phone)
+                .bind(inv.id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Grant::Staff { role } => {
+                sqlx::query(
+                    "INSERT INTO staff_roles (user_id, school_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                )
+                .bind(user_id)
+                .bind(inv.school_id)
+                .bind(role)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO group_staff (group_id, user_id) SELECT group_id, CAST($2 AS BIGINT) FROM invitation_groups \
+                     WHERE invitation_id = $1 ON CONFLICT DO NOTHING",
+                )
+                .bind(inv.id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            }
         };
         let action = if audited {
             "link_staff_as_guardian"
@@ -335,7 +373,10 @@ pub async fn accept_invitation(
         .bind(action)
         .bind(inv.id)
         .bind(at)
-        .bind(format!("invited_by={}", inv.invited_by))
+        .bind(match inv.invited_by {
+            Some(id) => format!("invited_by={id}"),
+            None => "invited_by=CLI".to_string(),
+        })
         .execute(&mut *tx)
         .await?;
         user_id

@@ -71,13 +71,13 @@ pub async fn add_pupil(
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            let input = super::server::NewPupil {
+            let input = super::pupils::NewPupil {
                 first_name,
                 last_name,
                 birth_date,
                 group_id,
             };
-            let id = super::server::add_pupil(&state.db, &actor, school_id, input).await?;
+            let id = super::pupils::add_pupil(&state.db, &actor, school_id, input).await?;
             leptos_axum::redirect(&format!("/beheer/leerling/{id}"));
             Ok(id)
         }
@@ -91,7 +91,7 @@ pub async fn load_pupil(pupil_id: i64) -> Result<PupilDetail, AppError> {
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            super::server::pupil_detail(&state.db, &actor, pupil_id).await
+            super::pupils::pupil_detail(&state.db, &actor, pupil_id).await
         }
         .await,
     )
@@ -103,7 +103,7 @@ pub async fn place_pupil(pupil_id: i64, group_id: i64) -> Result<(), AppError> {
         async {
             let state = ctx::state()?;
             let actor = ctx::actor().await?;
-            super::server::place_pupil(&state.db, &actor, pupil_id, group_id).await?;
+            super::pupils::place_pupil(&state.db, &actor, pupil_id, group_id).await?;
             leptos_axum::redirect(&format!("/beheer/leerling/{pupil_id}"));
             Ok(())
         }

@@ -4,7 +4,7 @@
 use super::{
     model::PendingInvitation,
     people::may_invite_for,
-    server::{access, manage, Access},
+    server::{access, lead},
 };
 use crate::{
     accounts::server::{mail_invitation, INVITE_SECS},
@@ -68,10 +68,7 @@ async fn target(db: &Db, actor: &Actor, invitation_id: i64) -> Result<(), AppErr
                 })
             }
         }
-        _ => match access(actor, t.school_id)? {
-            Access::Manage => manage(actor, t.school_id),
-            Access::Teach => Err(AppError::Forbidden),
-        },
+        _ => lead(actor, t.school_id),
     }
 }
 

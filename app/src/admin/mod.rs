@@ -6,6 +6,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod people;
 #[cfg(feature = "ssr")]
+pub mod pupils;
+#[cfg(feature = "ssr")]
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod server;

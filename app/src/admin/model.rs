@@ -63,8 +63,11 @@ pub struct SchoolDetail {
     pub pupils: Vec<PupilRow>,
     pub staff: Vec<StaffRow>,
     pub group_staff: Vec<GroupStaff>,
-    /// Admin or directie: may change structure and people. Teachers may only invite guardians.
+    /// Admin, directie or administratie: may change groups, pupils and guardians, and import.
+    /// Teachers may only invite guardians.
     pub can_manage: bool,
+    /// Admin or directie: may rename the school and invite, (de)activate staff.
+    pub can_lead: bool,
     /// Runs the consent round of this school.
     pub is_directie: bool,
     /// The viewer's own account (never offered to be deactivated).

@@ -3,7 +3,8 @@
 //! only the actor's role (AC-06).
 use super::{
     model::StaffRole,
-    server::{access, manage, pupil_school},
+    pupils::pupil_school,
+    server::{access, lead, manage},
 };
 use crate::{
     accounts::server::{invite, Grant, InviteOutcome},
@@ -21,7 +22,7 @@ pub(super) async fn may_invite_for(
     school_id: i64,
     pupil_id: i64,
 ) -> Result<bool, AppError> {
-    if actor.is_directie_of(school_id) {
+    if actor.is_directie_of(school_id) || actor.is_office_of(school_id) {
         return Ok(true);
     }
     if !actor.is_staff_of(school_id) {
@@ -79,7 +80,7 @@ pub async fn invite_staff(
     email: &str,
     role: &str,
 ) -> Result<InviteOutcome, AppError> {
-    manage(actor, school_id)?;
+    lead(actor, school_id)?;
     let role = StaffRole::parse(role)?;
     invite(
         state,
@@ -136,7 +137,8 @@ pub async fn set_group_staff(
     let school_id = row.ok_or(AppError::NotFound)?.0;
     manage(actor, school_id)?;
     let is_staff: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
-        "SELECT user_id FROM staff_roles WHERE user_id = $1 AND school_id = $2 LIMIT 1"
+        "SELECT user_id FROM staff_roles WHERE user_id = $1 AND school_id = $2 \
+         AND role IN ('directie', 'teacher') LIMIT 1"
     )
     .bind(user_id)
     .bind(school_id)

@@ -28,7 +28,7 @@ impl Scope {
         let own: Vec<String> = actor
             .roles
             .iter()
-            .filter(|r| r.role == crate::roles::Role::Directie)
+            .filter(|r| r.role.runs_office())
             .map(|r| r.school_id.to_string())
             .collect();
         Ok((!own.is_empty()).then(|| Scope::Own(own.join(", "))))

@@ -1,12 +1,11 @@
 //! Administration rules and queries. Foundation admins manage every school; directie their own
-//! school; teachers may look up pupils of their school. Anyone else gets `NotFound`, as for a
-//! school that does not exist. People (invitations, access, accounts) are in `people`.
+//! school; the administratie its pupils, groups, guardians and imports; teachers may look up
+//! pupils of their school. Anyone else gets `NotFound`, as for a school that does not exist.
+//! People (invitations, access, accounts) are in `people`, pupils in `pupils`.
 use super::model::{
-    parse_date, parse_label, GroupStaff, GroupView, GuardianLink, PupilDetail, PupilRow,
-    SchoolDetail, SchoolSummary, StaffRow, YearView,
+    parse_label, GroupStaff, GroupView, PupilRow, SchoolDetail, SchoolSummary, StaffRow, YearView,
 };
 use crate::{
-    accounts::model::parse_name,
     error::AppError,
     platform::{auth::Actor, db::Db},
     with_db, with_tx,
@@ -14,13 +13,19 @@ use crate::{
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
+    /// Admins and the directie: the school itself, its staff and its people.
     Manage,
+    /// The administratie: pupils, groups, guardians, invitations and imports.
+    Office,
+    /// Teachers: look up pupils of the school.
     Teach,
 }
 
 pub fn access(actor: &Actor, school_id: i64) -> Result<Access, AppError> {
     if actor.is_admin || actor.is_directie_of(school_id) {
         Ok(Access::Manage)
+    } else if actor.is_office_of(school_id) {
+        Ok(Access::Office)
     } else if actor.is_staff_of(school_id) {
         Ok(Access::Teach)
     } else {
@@ -28,10 +33,19 @@ pub fn access(actor: &Actor, school_id: i64) -> Result<Access, AppError> {
     }
 }
 
-pub(super) fn manage(actor: &Actor, school_id: i64) -> Result<(), AppError> {
+/// Pupils, groups, guardians, invitations and imports: admins, directie and administratie.
+pub fn manage(actor: &Actor, school_id: i64) -> Result<(), AppError> {
+    match access(actor, school_id)? {
+        Access::Manage | Access::Office => Ok(()),
+        Access::Teach => Err(AppError::Forbidden),
+    }
+}
+
+/// The school itself and who works there (staff invitations, roles): admins and the directie.
+pub(super) fn lead(actor: &Actor, school_id: i64) -> Result<(), AppError> {
     match access(actor, school_id)? {
         Access::Manage => Ok(()),
-        Access::Teach => Err(AppError::Forbidden),
+        Access::Office | Access::Teach => Err(AppError::Forbidden),
     }
 }
 
@@ -85,7 +99,7 @@ pub async fn rename_school(
     school_id: i64,
     name: &str,
 ) -> Result<(), AppError> {
-    manage(actor, school_id)?;
+    lead(actor, school_id)?;
     let name = parse_label(name, "name")?;
     let renamed = with_db!(db, |pool| sqlx::query(
         "UPDATE schools SET name = $2 WHERE id = $1"
@@ -136,7 +150,11 @@ pub async fn current_year(db: &Db, school_id: i64) -> Result<YearView, AppError>
     find().await?.ok_or(AppError::Internal)
 }
 
-async fn groups_of(db: &Db, school_id: i64, year_id: i64) -> Result<Vec<GroupView>, AppError> {
+pub(super) async fn groups_of(
+    db: &Db,
+    school_id: i64,
+    year_id: i64,
+) -> Result<Vec<GroupView>, AppError> {
     let rows: Vec<GroupView> = with_db!(db, |pool| {
         sqlx::query_as(
         "SELECT g.id, g.name, g.kind, \
@@ -210,7 +228,8 @@ pub async fn school_detail(
         pupils,
         staff,
         group_staff,
-        can_manage: level == Access::Manage,
+        can_manage: level != Access::Teach,
+        can_lead: level == Access::Manage,
     })
 }
 
@@ -250,7 +269,7 @@ pub async fn create_group(
 }
 
 /// The class group `group_id` of `school_id` with its school year.
-async fn class_group(db: &Db, school_id: i64, group_id: i64) -> Result<i64, AppError> {
+pub(super) async fn class_group(db: &Db, school_id: i64, group_id: i64) -> Result<i64, AppError> {
     let row: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
         "SELECT school_year_id FROM groups WHERE id = $1 AND school_id = $2 AND kind = 'class'"
     )
@@ -260,138 +279,4 @@ async fn class_group(db: &Db, school_id: i64, group_id: i64) -> Result<i64, AppE
     .await)?;
     row.map(|r| r.0)
         .ok_or_else(|| AppError::validation("group_id", crate::error::Invalid::GroupRequired))
-}
-
-pub struct NewPupil {
-    pub first_name: String,
-    pub last_name: String,
-    pub birth_date: String,
-    pub group_id: i64,
-}
-
-pub async fn add_pupil(
-    db: &Db,
-    actor: &Actor,
-    school_id: i64,
-    input: NewPupil,
-) -> Result<i64, AppError> {
-    manage(actor, school_id)?;
-    let first = parse_name(&input.first_name, "first_name")?;
-    let last = parse_name(&input.last_name, "last_name")?;
-    let birth = parse_date(&input.birth_date)?;
-    let year_id = class_group(db, school_id, input.group_id).await?;
-    let id = with_tx!(db, |tx| {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO pupils (school_id, first_name, last_name, birth_date, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(school_id)
-        .bind(&first)
-        .bind(&last)
-        .bind(&birth)
-        .bind(db.clock().now())
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO placements (pupil_id, school_year_id, group_id) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(year_id)
-        .bind(input.group_id)
-        .execute(&mut *tx)
-        .await?;
-        id
-    });
-    Ok(id)
-}
-
-pub(super) async fn pupil_school(db: &Db, pupil_id: i64) -> Result<i64, AppError> {
-    let row: Option<(i64,)> = with_db!(db, |pool| sqlx::query_as(
-        "SELECT school_id FROM pupils WHERE id = $1"
-    )
-    .bind(pupil_id)
-    .fetch_optional(pool)
-    .await)?;
-    row.map(|r| r.0).ok_or(AppError::NotFound)
-}
-
-/// Places a pupil in a class group for that group's school year, replacing an earlier placement in
-/// the same year. Access follows at once: membership is derived from this row.
-pub async fn place_pupil(
-    db: &Db,
-    actor: &Actor,
-    pupil_id: i64,
-    group_id: i64,
-) -> Result<(), AppError> {
-    let school_id = pupil_school(db, pupil_id).await?;
-    manage(actor, school_id)?;
-    let year_id = class_group(db, school_id, group_id).await?;
-    with_db!(db, |pool| sqlx::query(
-        "INSERT INTO placements (pupil_id, school_year_id, group_id) VALUES ($1, $2, $3) \
-         ON CONFLICT (pupil_id, school_year_id) DO UPDATE SET group_id = excluded.group_id"
-    )
-    .bind(pupil_id)
-    .bind(year_id)
-    .bind(group_id)
-    .execute(pool)
-    .await
-    .map(|r| r.rows_affected()))?;
-    Ok(())
-}
-
-pub async fn pupil_detail(db: &Db, actor: &Actor, pupil_id: i64) -> Result<PupilDetail, AppError> {
-    let school_id = pupil_school(db, pupil_id).await?;
-    let level = access(actor, school_id)?;
-    let year = current_year(db, school_id).await?;
-    let pupil: PupilRow = with_db!(db, |pool| {
-        sqlx::query_as(
-        "SELECT p.id, p.first_name, p.last_name, g.id AS group_id, g.name AS group_name FROM pupils p \
-         LEFT JOIN placements pl ON pl.pupil_id = p.id AND pl.school_year_id = $2 \
-         LEFT JOIN groups g ON g.id = pl.group_id WHERE p.id = $1"
-    )
-    .bind(pupil_id)
-    .bind(year.id)
-    .fetch_one(pool)
-    .await
-    })?;
-    let school: SchoolSummary = with_db!(db, |pool| sqlx::query_as(
-        "SELECT id, name FROM schools WHERE id = $1"
-    )
-    .bind(school_id)
-    .fetch_one(pool)
-    .await)?;
-    let can_invite = super::people::may_invite_for(db, actor, school_id, pupil_id).await?;
-    let mut guardians: Vec<GuardianLink> = with_db!(db, |pool| {
-        sqlx::query_as(
-        "SELECT u.id AS user_id, u.name, u.email, gs.no_access, u.active FROM guardianships gs \
-         JOIN users u ON u.id = gs.user_id WHERE gs.pupil_id = $1 ORDER BY u.name"
-    )
-    .bind(pupil_id)
-    .fetch_all(pool)
-    .await
-    })?;
-    if !can_invite {
-        for g in &mut guardians {
-            g.email = None;
-        }
-    }
-    let invitations = if can_invite {
-        super::invitations::for_pupil(db, pupil_id).await?
-    } else {
-        Vec::new()
-    };
-    let groups = groups_of(db, school_id, year.id)
-        .await?
-        .into_iter()
-        .filter(|g| g.kind == "class")
-        .collect();
-    Ok(PupilDetail {
-        pupil,
-        school,
-        guardians,
-        groups,
-        can_manage: level == Access::Manage,
-        can_invite,
-        invitations,
-        now: db.clock().now(),
-    })
 }

@@ -24,9 +24,20 @@ pub fn directie_of(roles: &[StaffRole], school_id: i64) -> bool {
         .any(|r| r.school_id == school_id && r.role == crate::roles::Role::Directie)
 }
 
-/// Whether these roles make someone staff of `school_id`.
+/// Whether these roles make someone teaching staff of `school_id` (directie or teacher): the
+/// administratie reads no posts and moderates nothing.
 pub fn staff_of(roles: &[StaffRole], school_id: i64) -> bool {
-    roles.iter().any(|r| r.school_id == school_id)
+    roles
+        .iter()
+        .any(|r| r.school_id == school_id && r.role.teaches())
+}
+
+/// Whether these roles let someone manage the people and imports of `school_id` (directie or
+/// administratie).
+pub fn office_of(roles: &[StaffRole], school_id: i64) -> bool {
+    roles
+        .iter()
+        .any(|r| r.school_id == school_id && r.role.runs_office())
 }
 
 #[derive(Clone, Debug)]
@@ -49,6 +60,10 @@ impl Actor {
 
     pub fn is_staff_of(&self, school_id: i64) -> bool {
         staff_of(&self.roles, school_id)
+    }
+
+    pub fn is_office_of(&self, school_id: i64) -> bool {
+        office_of(&self.roles, school_id)
     }
 
     pub fn session_secs(&self) -> i64 {

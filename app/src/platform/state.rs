@@ -49,6 +49,9 @@ pub struct Settings {
     pub limits: ConnectionLimits,
     /// How long a claimed job is leased before another runner may take it over.
     pub job_lease_secs: i64,
+    /// At most this many invitation mails of an import go out per minute (bulk mail must not
+    /// trip the school's mail provider).
+    pub mail_per_minute: u32,
     /// Where requests to user-chosen addresses (push endpoints) may go: the public internet only.
     /// Tests set `Reach::Local` here to reach their own push service; no environment variable can.
     pub outbound: super::outbound::Reach,

@@ -59,14 +59,14 @@ fn group_rule<Q: Sql>(q: &mut Q, v: &Viewer) {
     this_year(q, "sy", &v.today);
     q.add(
         " UNION SELECT gs2.group_id FROM group_staff gs2 \
-         JOIN staff_roles sr ON sr.user_id = gs2.user_id \
+         JOIN staff_roles sr ON sr.user_id = gs2.user_id AND sr.role <> 'administratie' \
          JOIN groups g2 ON g2.id = gs2.group_id AND g2.school_id = sr.school_id \
          WHERE gs2.user_id = ",
     )
     .id(v.user_id)
     .add(
         " UNION SELECT g.id FROM groups g JOIN staff_roles sr ON sr.school_id = g.school_id \
-         WHERE (sr.role = 'directie' OR g.kind = 'school') AND sr.user_id = ",
+         WHERE (sr.role = 'directie' OR (g.kind = 'school' AND sr.role = 'teacher')) AND sr.user_id = ",
     )
     .id(v.user_id);
 }
@@ -78,6 +78,7 @@ pub fn postable_groups<Q: Sql>(q: &mut Q, v: &Viewer) {
         "SELECT gs2.group_id FROM group_staff gs2 \
          JOIN groups g2 ON g2.id = gs2.group_id \
          JOIN staff_roles sr ON sr.user_id = gs2.user_id AND sr.school_id = g2.school_id \
+           AND sr.role <> 'administratie' \
          WHERE g2.kind <> 'school' AND gs2.user_id = ",
     )
     .id(v.user_id)

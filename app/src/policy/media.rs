@@ -73,7 +73,7 @@ pub fn media_visible<Q: Sql>(q: &mut Q, v: &Viewer, m: &str) {
         .id(v.user_id)
         .add(
             ") AND ( \
-             EXISTS (SELECT 1 FROM staff_roles vsr WHERE vsr.school_id = vp.school_id AND vsr.user_id = ",
+             EXISTS (SELECT 1 FROM staff_roles vsr WHERE vsr.school_id = vp.school_id AND vsr.role <> 'administratie' AND vsr.user_id = ",
         )
         .id(v.user_id)
         .add(") OR ");

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use common::TestApp;
 
-pub(crate) const ACTORS: [&str; 7] = [
+pub(crate) const ACTORS: [&str; 8] = [
     "anonymous",
     "ouder.bakker@example.nl",  // guardian of a child in Groep 3 (school A)
     "ouder.devries@example.nl", // guardian of a child in Groep 5/6 (school A)
@@ -15,6 +15,7 @@ pub(crate) const ACTORS: [&str; 7] = [
     "directie@regenboog.example", // directie of school A
     "directie@kompas.example",  // directie of school B
     "beheer@kring.example",     // foundation admin
+    "administratie@regenboog.example", // the office of school A: people and imports, no posts
 ];
 
 /// The objects the matrix asks about: all belong to Groep 3 of school A.
@@ -38,17 +39,19 @@ struct Fx {
     /// Two newsletter drafts by the directie of school A: one to open, one to send.
     newsletter: i64,
     newsletter_to_send: i64,
+    /// An uploaded, not yet applied import of school A.
+    import_run: i64,
 }
 
 type Body = fn(&Fx, usize, i64) -> Vec<(&'static str, String)>;
 
 /// (endpoint, request body, expected status per actor in `ACTORS` order). The `i64` is a fresh post
 /// in Groep 3 by the teacher, made for each call, so that deleting or editing does not disturb the next.
-const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
+const SERVER_FNS: &[(&str, Body, [u16; 8])] = &[
     (
         "current_user",
         |_, _, _| vec![],
-        [200, 200, 200, 200, 200, 200, 200],
+        [200, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "login",
@@ -58,18 +61,18 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("password", "verkeerd wachtwoord".into()),
             ]
         },
-        [400; 7],
+        [400; 8],
     ),
-    ("logout", |_, _, _| vec![], [200; 7]),
+    ("logout", |_, _, _| vec![], [200; 8]),
     (
         "logout_everywhere",
         |_, _, _| vec![],
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "request_reset",
         |_, _, _| vec![("email", "vergeten@example.nl".into())],
-        [200; 7],
+        [200; 8],
     ),
     (
         "reset_password",
@@ -80,12 +83,12 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("password_confirm", "een lang wachtwoord".into()),
             ]
         },
-        [400; 7],
+        [400; 8],
     ),
     (
         "invitation_info",
         |_, _, _| vec![("token", "x".into())],
-        [404; 7],
+        [404; 8],
     ),
     (
         "accept_invitation",
@@ -96,53 +99,53 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("password_confirm", "een lang wachtwoord".into()),
             ]
         },
-        [404; 7],
+        [404; 8],
     ),
     (
         "set_locale",
         |_, _, _| vec![("locale", "nl".into())],
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "feed",
         |_, _, _| vec![],
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     // Ids the viewer cannot read are ignored, so the answer is the same for every signed-in actor.
     (
         "posts_seen",
         |f, _, _| vec![("ids[0]", f.post3.to_string())],
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "group_feed",
         |f, _, _| vec![("group_id", f.group3.to_string())],
-        [401, 200, 404, 200, 200, 404, 404],
+        [401, 200, 404, 200, 200, 404, 404, 404],
     ),
     (
         "get_post",
         |f, _, _| vec![("post_id", f.post3.to_string())],
-        [401, 200, 404, 200, 200, 404, 404],
+        [401, 200, 404, 200, 200, 404, 404, 404],
     ),
     (
         "compose_options",
         |_, _, _| vec![],
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "my_groups",
         |_, _, _| vec![],
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "notifications",
         |_, _, _| vec![],
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "notification_prefs",
         |_, _, _| vec![],
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "save_notification_prefs",
@@ -154,17 +157,17 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("muted[]", f.group3.to_string()),
             ]
         },
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "mail_failures",
         |_, _, _| vec![],
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "push_key",
         |_, _, _| vec![],
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "push_subscribe",
@@ -175,39 +178,39 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("auth", "_ordMnz7uTCmrpBTeUV4Bw".into()),
             ]
         },
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "push_unsubscribe",
         |_, actor, _| vec![("endpoint", format!("https://push.example/device-{actor}"))],
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "push_text",
         // Nobody's notification: the owner-only rule is in tests/notify.rs.
         |_, _, _| vec![("id", "0".into())],
-        [401, 404, 404, 404, 404, 404, 404],
+        [401, 404, 404, 404, 404, 404, 404, 404],
     ),
     (
         "newsletters",
         |_, _, _| vec![],
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "newsletter_form",
         |f, _, _| vec![("id", f.newsletter.to_string())],
-        [401, 403, 403, 403, 200, 404, 403],
+        [401, 403, 403, 403, 200, 404, 403, 403],
     ),
     (
         // Only its author may send a draft: to everyone else it does not exist.
         "send_newsletter",
         |f, _, _| vec![("post_id", f.newsletter_to_send.to_string())],
-        [401, 404, 404, 404, 200, 404, 404],
+        [401, 404, 404, 404, 200, 404, 404, 404],
     ),
     (
         "unschedule_newsletter",
         |f, _, _| vec![("post_id", f.newsletter.to_string())],
-        [401, 404, 404, 404, 200, 404, 404],
+        [401, 404, 404, 404, 200, 404, 404, 404],
     ),
     (
         "create_post",
@@ -217,7 +220,7 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("post[groups][]", f.group3.to_string()),
             ]
         },
-        [401, 403, 403, 200, 200, 400, 403],
+        [401, 403, 403, 200, 200, 400, 403, 403],
     ),
     (
         "update_post",
@@ -228,42 +231,42 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("post[groups][]", f.group3.to_string()),
             ]
         },
-        [401, 403, 404, 200, 200, 404, 404],
+        [401, 403, 404, 200, 200, 404, 404, 404],
     ),
     (
         "delete_post",
         |_, _, p| vec![("post_id", p.to_string())],
-        [401, 403, 404, 200, 200, 404, 404],
+        [401, 403, 404, 200, 200, 404, 404, 404],
     ),
     (
         "pin_post",
         |_, _, p| vec![("post_id", p.to_string()), ("pinned", "true".into())],
-        [401, 403, 404, 200, 200, 404, 404],
+        [401, 403, 404, 200, 200, 404, 404, 404],
     ),
     (
         "post_for_edit",
         |_, _, p| vec![("post_id", p.to_string())],
-        [401, 403, 404, 200, 200, 404, 404],
+        [401, 403, 404, 200, 200, 404, 404, 404],
     ),
     (
         "read_receipts",
         |_, _, p| vec![("post_id", p.to_string())],
-        [401, 403, 404, 200, 200, 404, 404],
+        [401, 403, 404, 200, 200, 404, 404, 404],
     ),
     (
         "admin_schools",
         |_, _, _| vec![],
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "admin_create_school",
         |_, a, _| vec![("name", format!("Nieuwe school {a}"))],
-        [401, 403, 403, 403, 403, 403, 200],
+        [401, 403, 403, 403, 403, 403, 200, 403],
     ),
     (
         "admin_school",
         |f, _, _| vec![("school_id", f.school_a.to_string())],
-        [401, 404, 404, 200, 200, 404, 200],
+        [401, 404, 404, 200, 200, 404, 200, 200],
     ),
     (
         "admin_create_group",
@@ -274,7 +277,7 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("kind", "class".into()),
             ]
         },
-        [401, 404, 404, 403, 200, 404, 200],
+        [401, 404, 404, 403, 200, 404, 200, 200],
     ),
     (
         "admin_add_pupil",
@@ -287,12 +290,39 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("group_id", f.group3.to_string()),
             ]
         },
-        [401, 404, 404, 403, 200, 404, 200],
+        [401, 404, 404, 403, 200, 404, 200, 200],
+    ),
+    // Imports: the school's directie and administratie, and admins. A teacher sees the school's
+    // pupils but imports nothing; everyone else learns nothing.
+    (
+        "import_home",
+        |f, _, _| vec![("school_id", f.school_a.to_string())],
+        [401, 404, 404, 403, 200, 404, 200, 200],
+    ),
+    (
+        "import_run",
+        |f, _, _| vec![("run_id", f.import_run.to_string())],
+        [401, 404, 404, 404, 200, 404, 200, 200],
+    ),
+    (
+        "import_mapping",
+        |f, _, _| {
+            vec![
+                ("run_id", f.import_run.to_string()),
+                ("columns[leerlingnummer]", "leerlingnummer".into()),
+            ]
+        },
+        [401, 404, 404, 404, 200, 404, 200, 200],
+    ),
+    (
+        "import_apply",
+        |f, _, _| vec![("run_id", f.import_run.to_string())],
+        [401, 404, 404, 404, 200, 404, 200, 200],
     ),
     (
         "admin_pupil",
         |f, _, _| vec![("pupil_id", f.lotte.to_string())],
-        [401, 404, 404, 200, 200, 404, 200],
+        [401, 404, 404, 200, 200, 404, 200, 200],
     ),
     (
         "admin_place_pupil",
@@ -302,7 +332,7 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("group_id", f.group3.to_string()),
             ]
         },
-        [401, 404, 404, 403, 200, 404, 200],
+        [401, 404, 404, 403, 200, 404, 200, 200],
     ),
     (
         "invite_guardian",
@@ -313,7 +343,7 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("email", format!("nieuw{a}@example.nl")),
             ]
         },
-        [401, 404, 404, 200, 200, 404, 403],
+        [401, 404, 404, 200, 200, 404, 403, 200],
     ),
     (
         "invite_staff",
@@ -325,7 +355,7 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("role", "teacher".into()),
             ]
         },
-        [401, 404, 404, 403, 200, 404, 200],
+        [401, 404, 404, 403, 200, 404, 200, 403],
     ),
     (
         "admin_guardian_access",
@@ -336,7 +366,7 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("no_access", "false".into()),
             ]
         },
-        [401, 404, 404, 403, 200, 404, 200],
+        [401, 404, 404, 403, 200, 404, 200, 200],
     ),
     (
         "admin_group_staff",
@@ -348,12 +378,12 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("member", "true".into()),
             ]
         },
-        [401, 404, 404, 403, 200, 404, 200],
+        [401, 404, 404, 403, 200, 404, 200, 200],
     ),
     (
         "post_comments",
         |f, _, _| vec![("post_id", f.post3.to_string())],
-        [401, 200, 404, 200, 200, 404, 404],
+        [401, 200, 404, 200, 200, 404, 404, 404],
     ),
     (
         "add_comment",
@@ -363,12 +393,12 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("body", "Wat leuk!".into()),
             ]
         },
-        [401, 200, 404, 200, 200, 404, 404],
+        [401, 200, 404, 200, 200, 404, 404, 404],
     ),
     (
         "delete_comment",
         |f, a, _| vec![("comment_id", f.comments[a].to_string())],
-        [401, 200, 404, 403, 403, 404, 404],
+        [401, 200, 404, 403, 403, 404, 404, 404],
     ),
     (
         "remove_comment",
@@ -378,12 +408,12 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("reason", "Noemt een kind bij naam".into()),
             ]
         },
-        [401, 403, 404, 200, 200, 404, 404],
+        [401, 403, 404, 200, 200, 404, 404, 404],
     ),
     (
         "report_target",
         |_, _, post| vec![("post_id", post.to_string())],
-        [401, 200, 404, 200, 200, 404, 404],
+        [401, 200, 404, 200, 200, 404, 404, 404],
     ),
     (
         "report",
@@ -395,12 +425,12 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
             ]
         },
         // The teacher wrote the post: her own post is deleted, not reported.
-        [401, 200, 404, 400, 200, 404, 404],
+        [401, 200, 404, 400, 200, 404, 404, 404],
     ),
     (
         "moderation_queue",
         |_, _, _| vec![],
-        [401, 404, 404, 200, 200, 200, 200],
+        [401, 404, 404, 200, 200, 200, 200, 200],
     ),
     (
         "resolve_report",
@@ -411,18 +441,18 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("note", "Besproken met de ouder".into()),
             ]
         },
-        [401, 404, 404, 200, 200, 404, 404],
+        [401, 404, 404, 200, 200, 404, 404, 404],
     ),
     (
         "my_consent",
         |_, _, _| vec![],
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "my_album",
         |_, _, _| vec![],
         // Staff and others without children get an empty album; the zip is in tests/album.rs.
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "answer_consent",
@@ -432,7 +462,7 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 (f.photos_field, "yes".into()),
             ]
         },
-        [401, 200, 404, 404, 404, 404, 404],
+        [401, 200, 404, 404, 404, 404, 404, 404],
     ),
     (
         "answer_all_consent",
@@ -443,18 +473,18 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
             )]
         },
         // Lotte's guardian only; for everyone else the child is not theirs.
-        [401, 200, 404, 404, 404, 404, 404],
+        [401, 200, 404, 404, 404, 404, 404, 404],
     ),
     (
         "consent_round",
         |f, _, _| vec![("school_id", f.school_a.to_string())],
-        [401, 404, 404, 404, 200, 404, 404],
+        [401, 404, 404, 404, 200, 404, 404, 404],
     ),
     (
         "open_consent_round",
         |f, _, _| vec![("school_id", f.school_a.to_string())],
         // The fixture opened this year's round already.
-        [401, 404, 404, 404, 400, 404, 404],
+        [401, 404, 404, 404, 400, 404, 404, 404],
     ),
     (
         "set_consent_wording",
@@ -466,38 +496,38 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("explanation", "Uitleg".into()),
             ]
         },
-        [401, 404, 404, 404, 200, 404, 404],
+        [401, 404, 404, 404, 200, 404, 404, 404],
     ),
     (
         "group_consent",
         |f, _, _| vec![("group_id", f.group3.to_string())],
-        [401, 404, 404, 200, 200, 404, 404],
+        [401, 404, 404, 200, 200, 404, 404, 404],
     ),
     (
         "set_tag_rule",
         |f, _, _| vec![("school_id", f.school_a.to_string())],
-        [401, 404, 404, 404, 200, 404, 404],
+        [401, 404, 404, 404, 200, 404, 404, 404],
     ),
     (
         "photo_tags",
         |_, _, post| vec![("post_id", post.to_string())],
-        [401, 403, 404, 200, 200, 404, 404],
+        [401, 403, 404, 200, 200, 404, 404, 404],
     ),
     (
         "save_photo_tags",
         |_, _, post| vec![("post_id", post.to_string())],
-        [401, 403, 404, 200, 200, 404, 404],
+        [401, 403, 404, 200, 200, 404, 404, 404],
     ),
     (
         "pupil_consent_history",
         |f, _, _| vec![("pupil_id", f.lotte.to_string())],
         // Everyone but the directie gets `null` (tests/consent.rs checks it is empty).
-        [401, 200, 200, 200, 200, 200, 200],
+        [401, 200, 200, 200, 200, 200, 200, 200],
     ),
     (
         "remind_consent",
         |f, _, _| vec![("school_id", f.school_a.to_string())],
-        [401, 404, 404, 404, 200, 404, 404],
+        [401, 404, 404, 404, 200, 404, 404, 404],
     ),
     (
         "confirm_consent",
@@ -507,17 +537,17 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("answer_id", f.answer.to_string()),
             ]
         },
-        [401, 404, 404, 404, 400, 404, 404],
+        [401, 404, 404, 404, 400, 404, 404, 404],
     ),
     (
         "admin_search",
         |_, _, _| vec![("q", "ja".into())],
-        [401, 404, 404, 200, 200, 200, 200],
+        [401, 404, 404, 200, 200, 200, 200, 200],
     ),
     (
         "admin_invitation_counts",
         |_, _, _| vec![],
-        [401, 404, 404, 200, 200, 200, 200],
+        [401, 404, 404, 200, 200, 200, 200, 200],
     ),
     (
         "admin_rename_school",
@@ -527,18 +557,18 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("name", format!("OBS De Regenboog {a}")),
             ]
         },
-        [401, 404, 404, 403, 200, 404, 200],
+        [401, 404, 404, 403, 200, 404, 200, 403],
     ),
     (
         "admin_resend_invitation",
         // The rights per invitation are in tests/it/objects.rs; an unknown one is not found.
         |_, _, _| vec![("invitation_id", "0".into()), ("back", "/beheer".into())],
-        [401, 404, 404, 404, 404, 404, 404],
+        [401, 404, 404, 404, 404, 404, 404, 404],
     ),
     (
         "admin_revoke_invitation",
         |_, _, _| vec![("invitation_id", "0".into()), ("back", "/beheer".into())],
-        [401, 404, 404, 404, 404, 404, 404],
+        [401, 404, 404, 404, 404, 404, 404, 404],
     ),
     (
         "admin_user_active",
@@ -549,133 +579,143 @@ const SERVER_FNS: &[(&str, Body, [u16; 7])] = &[
                 ("back", "/beheer".into()),
             ]
         },
-        [401, 404, 404, 404, 200, 404, 200],
+        [401, 404, 404, 404, 200, 404, 200, 404],
     ),
 ];
 
 /// (route pattern, concrete path, expected status per actor) for pages fetched as a browser does.
 /// A visitor who is not signed in is sent to the login page (302).
-fn pages(f: &Fx) -> Vec<(&'static str, String, [u16; 7])> {
+fn pages(f: &Fx) -> Vec<(&'static str, String, [u16; 8])> {
     vec![
-        ("/", "/".into(), [302, 200, 200, 200, 200, 200, 200]),
+        ("/", "/".into(), [302, 200, 200, 200, 200, 200, 200, 200]),
         (
             "/groepen",
             "/groepen".into(),
-            [302, 200, 200, 200, 200, 200, 200],
+            [302, 200, 200, 200, 200, 200, 200, 200],
         ),
         (
             "/groep/{id}",
             format!("/groep/{}", f.group3),
-            [302, 200, 404, 200, 200, 404, 404],
+            [302, 200, 404, 200, 200, 404, 404, 404],
         ),
         (
             "/bericht/nieuw",
             "/bericht/nieuw".into(),
-            [302, 403, 403, 200, 200, 200, 403],
+            [302, 403, 403, 200, 200, 200, 403, 403],
         ),
         (
             "/bericht/{id}",
             format!("/bericht/{}", f.post3),
-            [302, 200, 404, 200, 200, 404, 404],
+            [302, 200, 404, 200, 200, 404, 404, 404],
         ),
         (
             "/bericht/{id}/melden",
             format!("/bericht/{}/melden", f.post3),
-            [302, 200, 404, 200, 200, 404, 404],
+            [302, 200, 404, 200, 200, 404, 404, 404],
         ),
         (
             "/nieuwsbrieven",
             "/nieuwsbrieven".into(),
-            [302, 200, 200, 200, 200, 200, 200],
+            [302, 200, 200, 200, 200, 200, 200, 200],
         ),
         (
             "/nieuwsbrief/nieuw",
             "/nieuwsbrief/nieuw".into(),
-            [302, 403, 403, 403, 200, 200, 403],
+            [302, 403, 403, 403, 200, 200, 403, 403],
         ),
         (
             "/nieuwsbrief/{id}/bewerken",
             format!("/nieuwsbrief/{}/bewerken", f.newsletter),
-            [302, 403, 403, 403, 200, 404, 403],
+            [302, 403, 403, 403, 200, 404, 403, 403],
         ),
         (
             "/toestemming",
             "/toestemming".into(),
-            [302, 200, 200, 200, 200, 200, 200],
+            [302, 200, 200, 200, 200, 200, 200, 200],
         ),
         (
             "/mijn-kind",
             "/mijn-kind".into(),
-            [302, 200, 200, 200, 200, 200, 200],
+            [302, 200, 200, 200, 200, 200, 200, 200],
         ),
         (
             "/beheer/school/{id}/toestemming",
             format!("/beheer/school/{}/toestemming", f.school_a),
-            [302, 404, 404, 404, 200, 404, 404],
+            [302, 404, 404, 404, 200, 404, 404, 404],
         ),
         (
             "/beheer/groep/{id}/toestemming",
             format!("/beheer/groep/{}/toestemming", f.group3),
-            [302, 404, 404, 200, 200, 404, 404],
+            [302, 404, 404, 200, 200, 404, 404, 404],
         ),
         (
             "/moderatie",
             "/moderatie".into(),
-            [302, 404, 404, 200, 200, 200, 200],
+            [302, 404, 404, 200, 200, 200, 200, 200],
         ),
         (
             "/bericht/{id}/kinderen",
             format!("/bericht/{}/kinderen", f.post3),
-            [302, 403, 404, 200, 200, 404, 404],
+            [302, 403, 404, 200, 200, 404, 404, 404],
         ),
         (
             "/bericht/{id}/bewerken",
             format!("/bericht/{}/bewerken", f.post3),
-            [302, 403, 404, 200, 200, 404, 404],
+            [302, 403, 404, 200, 200, 404, 404, 404],
         ),
-        ("/inloggen", "/inloggen".into(), [200; 7]),
+        ("/inloggen", "/inloggen".into(), [200; 8]),
         (
             "/wachtwoord-vergeten",
             "/wachtwoord-vergeten".into(),
-            [200; 7],
+            [200; 8],
         ),
         (
             "/wachtwoord-instellen",
             "/wachtwoord-instellen?token=x".into(),
-            [200; 7],
+            [200; 8],
         ),
-        ("/uitnodiging", "/uitnodiging?token=x".into(), [404; 7]),
+        ("/uitnodiging", "/uitnodiging?token=x".into(), [404; 8]),
         (
             "/account",
             "/account".into(),
-            [302, 200, 200, 200, 200, 200, 200],
+            [302, 200, 200, 200, 200, 200, 200, 200],
         ),
         (
             "/meldingen",
             "/meldingen".into(),
-            [302, 200, 200, 200, 200, 200, 200],
+            [302, 200, 200, 200, 200, 200, 200, 200],
         ),
         (
             "/meldingen/instellingen",
             "/meldingen/instellingen".into(),
-            [302, 200, 200, 200, 200, 200, 200],
+            [302, 200, 200, 200, 200, 200, 200, 200],
         ),
         // Public: the unsubscribe link works without a session (its signature is checked on POST).
-        ("/afmelden", "/afmelden".into(), [200; 7]),
+        ("/afmelden", "/afmelden".into(), [200; 8]),
         (
             "/beheer",
             "/beheer".into(),
-            [302, 404, 404, 200, 200, 200, 200],
+            [302, 404, 404, 200, 200, 200, 200, 200],
         ),
         (
             "/beheer/school/{id}",
             format!("/beheer/school/{}", f.school_a),
-            [302, 404, 404, 200, 200, 404, 200],
+            [302, 404, 404, 200, 200, 404, 200, 200],
+        ),
+        (
+            "/beheer/school/{id}/import",
+            format!("/beheer/school/{}/import", f.school_a),
+            [302, 404, 404, 403, 200, 404, 200, 200],
+        ),
+        (
+            "/beheer/import/{id}",
+            format!("/beheer/import/{}", f.import_run),
+            [302, 404, 404, 404, 200, 404, 200, 200],
         ),
         (
             "/beheer/leerling/{id}",
             format!("/beheer/leerling/{}", f.lotte),
-            [302, 404, 404, 200, 200, 404, 200],
+            [302, 404, 404, 200, 200, 404, 200, 200],
         ),
     ]
 }
@@ -740,7 +780,17 @@ async fn fixture(app: &TestApp) -> Fx {
         .expect("newsletter draft");
         drafts.push(id);
     }
+    let import_run = app::import::runs::create(
+        &app.db,
+        school_a,
+        None,
+        b"leerlingnummer;roepnaam;achternaam;groep\n9001;Isa;Import;Groep 3\n",
+        None,
+    )
+    .await
+    .expect("import run");
     Fx {
+        import_run,
         newsletter: drafts[0],
         newsletter_to_send: drafts[1],
         photos_field: Box::leak(format!("answers[p{photos}]").into_boxed_str()),

@@ -25,7 +25,7 @@ const GROUPS: [(&str, &str, &str); 7] = [
 
 /// Who may read which group (indexes into `GROUPS`), per actor in `ACTORS` order: written out here
 /// from the rule in `server::visibility`, not computed with it.
-const READS: [&[usize]; 7] = [
+const READS: [&[usize]; 8] = [
     &[],           // anonymous
     &[0, 2],       // ouder.bakker: Lotte in Groep 3, so Groep 3 and her school
     &[0, 3],       // ouder.devries: Sam in Groep 5/6, so Groep 5/6 and his school
@@ -33,6 +33,7 @@ const READS: [&[usize]; 7] = [
     &[0, 1, 2, 3], // directie of De Regenboog: every group of the school
     &[4, 5, 6], // directie of Het Kompas: every group of that school, none of the other
     &[],     // foundation admin: structure and people, no posts
+    &[], // administratie of De Regenboog: pupils, guardians and imports, no posts (not even the school's)
 ];
 
 /// The id of a group by school and name ("Hele school" and "Team" exist once per school).

@@ -28,6 +28,9 @@ struct Fx {
     school_group: i64,
     /// "u=…&t=…" of a valid unsubscribe link (Bakker's).
     unsubscribe: String,
+    school_a: i64,
+    /// An uploaded, not yet applied import of school A.
+    import_run: i64,
 }
 
 enum Payload {
@@ -41,51 +44,51 @@ type Request = fn(&Fx) -> (String, Payload);
 /// (method, route pattern, request, expected outcome per actor in `ACTORS` order). An outcome is
 /// the status, and for a redirect also its target with numeric path parts written `{id}`: the
 /// forms answer 303 both when they succeed and when they refuse, so the target is the answer.
-const ROWS: &[(Method, &str, Request, [&str; 7])] = &[
+const ROWS: &[(Method, &str, Request, [&str; 8])] = &[
     (
         Method::GET,
         "/healthz",
         |_| ("/healthz".into(), Payload::None),
-        ["200"; 7],
+        ["200"; 8],
     ),
     (
         Method::GET,
         "/sw.js",
         |_| ("/sw.js".into(), Payload::None),
-        ["200"; 7],
+        ["200"; 8],
     ),
     (
         Method::POST,
         "/media",
         |_| ("/media".into(), Payload::Multipart(photo_form("file"))),
         // Whoever may post somewhere may upload.
-        ["401", "403", "403", "200", "200", "200", "403"],
+        ["401", "403", "403", "200", "200", "200", "403", "403"],
     ),
     (
         Method::GET,
         "/media/{uid}/{variant}",
         |f| (format!("/media/{}/feed", f.photo), Payload::None),
-        ["404", "200", "404", "200", "200", "404", "404"],
+        ["404", "200", "404", "200", "200", "404", "404", "404"],
     ),
     (
         Method::GET,
         "/media/{uid}/{variant}",
         |f| (format!("/media/{}/full", f.photo), Payload::None),
-        ["404", "200", "404", "200", "200", "404", "404"],
+        ["404", "200", "404", "200", "200", "404", "404", "404"],
     ),
     (
         Method::GET,
         "/album/{pupil}/{file}",
         |f| (format!("/album/{}/{}", f.lotte, f.album), Payload::None),
         // Lotte's own guardian only: staff see photos in posts, not a child's album.
-        ["404", "200", "404", "404", "404", "404", "404"],
+        ["404", "200", "404", "404", "404", "404", "404", "404"],
     ),
     (
         Method::GET,
         "/bijlage/{uid}",
         |f| (format!("/bijlage/{}", f.pdf), Payload::None),
         // Everyone who reads De Regenboog's school group.
-        ["404", "200", "200", "200", "200", "404", "404"],
+        ["404", "200", "200", "200", "200", "404", "404", "404"],
     ),
     (
         Method::POST,
@@ -103,6 +106,7 @@ const ROWS: &[(Method, &str, Request, [&str; 7])] = &[
             "303 /nieuwsbrief/nieuw?fout=newsletter_not_allowed",
             "303 /nieuwsbrief/nieuw?fout=newsletter_not_allowed",
             "303 /bericht/{id}",
+            "303 /nieuwsbrief/nieuw?fout=newsletter_not_allowed",
             "303 /nieuwsbrief/nieuw?fout=newsletter_not_allowed",
             "303 /nieuwsbrief/nieuw?fout=newsletter_not_allowed",
         ],
@@ -125,6 +129,7 @@ const ROWS: &[(Method, &str, Request, [&str; 7])] = &[
             // May post in Het Kompas, not in Groep 3 of De Regenboog.
             "303 /bericht/nieuw?fout=post_groups_not_yours",
             "303 /bericht/nieuw?fout=media_not_allowed",
+            "303 /bericht/nieuw?fout=media_not_allowed",
         ],
     ),
     (
@@ -137,7 +142,7 @@ const ROWS: &[(Method, &str, Request, [&str; 7])] = &[
                 Payload::Text("List-Unsubscribe=One-Click"),
             )
         },
-        ["200"; 7],
+        ["200"; 8],
     ),
     (
         Method::POST,
@@ -149,7 +154,43 @@ const ROWS: &[(Method, &str, Request, [&str; 7])] = &[
                 Payload::Text("List-Unsubscribe=One-Click"),
             )
         },
-        ["400"; 7],
+        ["400"; 8],
+    ),
+    (
+        // The upload stores a run and shows its preview; nothing in the school changes yet.
+        Method::POST,
+        "/beheer/import",
+        |f| {
+            let form = Form::new().text("school_id", f.school_a.to_string()).part(
+                "file",
+                Part::bytes(
+                    b"leerlingnummer;roepnaam;achternaam;groep\n9002;Ids;Upload;Groep 3\n".to_vec(),
+                )
+                .file_name("leerlingen.csv"),
+            );
+            ("/beheer/import".into(), Payload::Multipart(form))
+        },
+        [
+            "303 /inloggen",
+            "404",
+            "404",
+            "404",
+            "303 /beheer/import/{id}",
+            "404",
+            "303 /beheer/import/{id}",
+            "303 /beheer/import/{id}",
+        ],
+    ),
+    (
+        Method::GET,
+        "/beheer/import/{run}/regels.csv",
+        |f| {
+            (
+                format!("/beheer/import/{}/regels.csv", f.import_run),
+                Payload::None,
+            )
+        },
+        ["401", "404", "404", "404", "200", "404", "200", "200"],
     ),
 ];
 
@@ -217,7 +258,19 @@ async fn fixture(app: &TestApp) -> Fx {
         .split_once("/afmelden?")
         .map(|(_, query)| query.to_string())
         .unwrap_or_else(|| panic!("not an unsubscribe link: {link}"));
+    let school_a = app.school("OBS De Regenboog").await;
+    let import_run = app::import::runs::create(
+        &app.db,
+        school_a,
+        None,
+        b"leerlingnummer;roepnaam;achternaam;groep\n9001;Isa;Import;Groep 3\n",
+        None,
+    )
+    .await
+    .expect("import run");
     Fx {
+        school_a,
+        import_run,
         photo: uids[0].clone(),
         lotte: app.pupil("Lotte").await,
         album: format!("{}.zip", app.db.clock().current_school_year().0),

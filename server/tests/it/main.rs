@@ -16,6 +16,7 @@ mod consent;
 mod exhaustion;
 mod head;
 mod ids;
+mod import;
 mod invitations;
 mod limits;
 mod media;

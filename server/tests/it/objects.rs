@@ -340,11 +340,11 @@ async fn fixture(app: &TestApp) -> Fx {
     let group1 = app::admin::server::create_group(&app.db, &admin, school_c, "Groep 1", "class")
         .await
         .expect("group");
-    let kees = app::admin::server::add_pupil(
+    let kees = app::admin::pupils::add_pupil(
         &app.db,
         &admin,
         school_c,
-        app::admin::server::NewPupil {
+        app::admin::pupils::NewPupil {
             first_name: "Kees".into(),
             last_name: "Kort".into(),
             birth_date: String::new(),

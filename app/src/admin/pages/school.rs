@@ -42,7 +42,10 @@ pub fn SchoolPage() -> impl IntoView {
                             <h1>{d.school.name.clone()}</h1>
                             <p class="muted">{t!(i18n, admin.school_year, year = d.year.name.clone())}</p>
                         </div>
-                        {d.can_manage.then(|| {
+                        {d.can_manage.then(|| view! {
+                            <p><a class="button" href=format!("/beheer/school/{school_id}/import")>{t!(i18n, import.link)}</a></p>
+                        })}
+                        {d.can_lead.then(|| {
                             let name = d.school.name.clone();
                             view! {
                             <details class="card">

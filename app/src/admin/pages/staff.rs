@@ -20,6 +20,7 @@ pub fn StaffSection(detail: SchoolDetail) -> impl IntoView {
     let school_id = detail.school.id;
     let back = format!("/beheer/school/{school_id}");
     let can_manage = detail.can_manage;
+    let can_lead = detail.can_lead;
     let me = detail.me;
     // Linking a teacher to a group needs a teacher and a group first.
     let can_assign = can_manage
@@ -36,10 +37,10 @@ pub fn StaffSection(detail: SchoolDetail) -> impl IntoView {
                 .filter_map(|gs| detail.groups.iter().find(|g| g.id == gs.group_id))
                 .map(|g| group_label(i18n, g))
                 .collect();
-            let role = if s.role == "directie" {
-                t_string!(i18n, admin.role_directie).to_string()
-            } else {
-                t_string!(i18n, admin.role_teacher).to_string()
+            let role = match s.role.as_str() {
+                "directie" => t_string!(i18n, admin.role_directie).to_string(),
+                "administratie" => t_string!(i18n, admin.role_administratie).to_string(),
+                _ => t_string!(i18n, admin.role_teacher).to_string(),
             };
             let (user_id, is_active, back) = (s.user_id, s.active, back.clone());
             view! {
@@ -50,7 +51,7 @@ pub fn StaffSection(detail: SchoolDetail) -> impl IntoView {
                     <td>
                         {if is_active { t!(i18n, admin.active).into_any() } else { t!(i18n, admin.inactive).into_any() }}
                         // Nobody (de)activates their own account.
-                        {(can_manage && user_id != me).then(|| view! {
+                        {(can_lead && user_id != me).then(|| view! {
                             <ActionForm action=active>
                                 <input type="hidden" name="user_id" value=user_id/>
                                 <input type="hidden" name="active" value=(!is_active).to_string()/>
@@ -68,7 +69,8 @@ pub fn StaffSection(detail: SchoolDetail) -> impl IntoView {
     let staff_options = detail
         .staff
         .iter()
-        .filter(|s| s.active)
+        // The administratie teaches no group.
+        .filter(|s| s.active && s.role != "administratie")
         .map(|s| view! { <option value=s.user_id>{s.name.clone()}</option> })
         .collect_view();
     let group_options = detail
@@ -108,7 +110,7 @@ pub fn StaffSection(detail: SchoolDetail) -> impl IntoView {
                 </ActionForm>
             })}
             <InvitationList invitations=detail.invitations.clone() now=detail.now back=back.clone()/>
-            {can_manage.then(|| view! {
+            {can_lead.then(|| view! {
                 <h3>{t!(i18n, admin.invite_staff)}</h3>
                 <FormError result=invite.value()/>
                 <ActionForm action=invite>
@@ -121,6 +123,7 @@ pub fn StaffSection(detail: SchoolDetail) -> impl IntoView {
                     <select id="staff-role" name="role">
                         <option value="teacher">{t!(i18n, admin.role_teacher)}</option>
                         <option value="directie">{t!(i18n, admin.role_directie)}</option>
+                        <option value="administratie">{t!(i18n, admin.role_administratie)}</option>
                     </select>
                     <button type="submit" class="primary">{t!(i18n, admin.send_invite)}</button>
                 </ActionForm>

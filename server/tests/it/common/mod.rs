@@ -29,6 +29,8 @@ pub const PASSWORD: &str = "kring-demo";
 pub struct TestApp {
     pub backend: Backend,
     pub url: String,
+    /// The database's URL, for running the `kring` binary against it.
+    pub db_url: String,
     pub db: Db,
     pub state: AppState,
     pub smtp: SmtpSink,
@@ -180,6 +182,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     TestApp {
         backend,
         url: format!("http://{addr}"),
+        db_url,
         db,
         state,
         smtp,

@@ -21,12 +21,12 @@ SELECT g.id FROM groups g \
     AND sy.starts_on <= $2 AND sy.ends_on >= $2 \
 UNION \
 SELECT gs2.group_id FROM group_staff gs2 \
-  JOIN staff_roles sr ON sr.user_id = gs2.user_id \
+  JOIN staff_roles sr ON sr.user_id = gs2.user_id AND sr.role <> 'administratie' \
   JOIN groups g2 ON g2.id = gs2.group_id AND g2.school_id = sr.school_id \
   WHERE gs2.user_id = $1 \
 UNION \
 SELECT g.id FROM groups g JOIN staff_roles sr ON sr.school_id = g.school_id \
-  WHERE sr.user_id = $1 AND (sr.role = 'directie' OR g.kind = 'school')";
+  WHERE sr.user_id = $1 AND (sr.role = 'directie' OR (g.kind = 'school' AND sr.role = 'teacher'))";
 
 /// Post ids that user `$1` may read on date `$2`: published posts in a visible group, plus the user's
 /// own posts while their photos are still being processed and their unsent newsletters (both have
@@ -84,7 +84,7 @@ pub fn media_visible(m: &str) -> String {
         "EXISTS (SELECT 1 FROM posts vp WHERE vp.id = {m}.post_id AND ( \
            (EXISTS (SELECT 1 FROM post_groups rpg WHERE rpg.post_id = vp.id AND rpg.group_id IN ({VISIBLE_GROUPS})) \
             AND (vp.status = 'published' OR vp.author_id = $1) AND ( \
-             EXISTS (SELECT 1 FROM staff_roles vsr WHERE vsr.user_id = $1 AND vsr.school_id = vp.school_id) \
+             EXISTS (SELECT 1 FROM staff_roles vsr WHERE vsr.user_id = $1 AND vsr.school_id = vp.school_id AND vsr.role <> 'administratie') \
              OR {others_consent})) \
            OR (vp.status = 'published' AND {others_consent} AND EXISTS ( \
              SELECT 1 FROM media_tags ot \

@@ -1,0 +1,8 @@
+//! The import screens: a school's import page (upload and recent runs) and a run's page (preview,
+//! column mapping, applying with progress, result).
+mod home;
+mod mapping;
+mod run;
+
+pub use home::ImportPage;
+pub use run::ImportRunPage;
