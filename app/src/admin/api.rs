@@ -268,6 +268,20 @@ pub async fn invitation_counts() -> Result<Option<Vec<InvitationCount>>, AppErro
     )
 }
 
+#[server(endpoint = "admin_store_phones")]
+pub async fn set_store_phones(school_id: i64, store: bool) -> Result<(), AppError> {
+    ctx::reply(
+        async {
+            let state = ctx::state()?;
+            let actor = ctx::actor().await?;
+            super::server::set_store_phones(&state.db, &actor, school_id, store).await?;
+            leptos_axum::redirect(&format!("/beheer/school/{school_id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "admin_rename_school")]
 pub async fn rename_school(school_id: i64, name: String) -> Result<(), AppError> {
     ctx::reply(

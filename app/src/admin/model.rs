@@ -68,6 +68,8 @@ pub struct SchoolDetail {
     pub can_manage: bool,
     /// Admin or directie: may rename the school and invite, (de)activate staff.
     pub can_lead: bool,
+    /// Imports keep guardians' phone numbers (off unless the school turns it on).
+    pub store_phones: bool,
     /// Runs the consent round of this school.
     pub is_directie: bool,
     /// The viewer's own account (never offered to be deactivated).
@@ -85,6 +87,8 @@ pub struct GuardianLink {
     pub name: String,
     /// Only for those who may invite for this child: the child's own teachers and the directie.
     pub email: Option<String>,
+    /// Kept only when the school stores guardians' phone numbers; shown as the e-mail address is.
+    pub phone: Option<String>,
     pub no_access: bool,
     pub active: bool,
 }

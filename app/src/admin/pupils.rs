@@ -108,7 +108,7 @@ pub async fn pupil_detail(db: &Db, actor: &Actor, pupil_id: i64) -> Result<Pupil
     let can_invite = super::people::may_invite_for(db, actor, school_id, pupil_id).await?;
     let mut guardians: Vec<GuardianLink> = with_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT u.id AS user_id, u.name, u.email, gs.no_access, u.active FROM guardianships gs \
+        "SELECT u.id AS user_id, u.name, u.email, gs.phone, gs.no_access, u.active FROM guardianships gs \
          JOIN users u ON u.id = gs.user_id WHERE gs.pupil_id = $1 ORDER BY u.name"
     )
     .bind(pupil_id)
@@ -118,6 +118,7 @@ pub async fn pupil_detail(db: &Db, actor: &Actor, pupil_id: i64) -> Result<Pupil
     if !can_invite {
         for g in &mut guardians {
             g.email = None;
+            g.phone = None;
         }
     }
     let invitations = if can_invite {

@@ -121,6 +121,37 @@ pub async fn rename_school(
 }
 
 /// The school year that contains today, created on first use.
+/// Whether imports keep guardians' phone numbers: the school's choice, made by its directie.
+pub async fn set_store_phones(
+    db: &Db,
+    actor: &Actor,
+    school_id: i64,
+    store: bool,
+) -> Result<(), AppError> {
+    lead(actor, school_id)?;
+    with_db!(db, |pool| sqlx::query(
+        "UPDATE schools SET store_phones = $2 WHERE id = $1"
+    )
+    .bind(school_id)
+    .bind(store)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if !store {
+        // Turned off: the numbers kept so far go too (the minimum, domain.md).
+        with_db!(db, |pool| {
+            sqlx::query(
+            "UPDATE guardianships SET phone = NULL WHERE pupil_id IN (SELECT id FROM pupils WHERE school_id = $1)"
+        )
+        .bind(school_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
 pub async fn current_year(db: &Db, school_id: i64) -> Result<YearView, AppError> {
     let (name, starts, ends) = db.clock().current_school_year();
     let find = || async {
@@ -176,13 +207,14 @@ pub async fn school_detail(
     school_id: i64,
 ) -> Result<SchoolDetail, AppError> {
     let level = access(actor, school_id)?;
-    let school: SchoolSummary = with_db!(db, |pool| sqlx::query_as(
-        "SELECT id, name FROM schools WHERE id = $1"
+    let (id, name, store_phones): (i64, String, bool) = with_db!(db, |pool| sqlx::query_as(
+        "SELECT id, name, store_phones FROM schools WHERE id = $1"
     )
     .bind(school_id)
     .fetch_optional(pool)
     .await)?
     .ok_or(AppError::NotFound)?;
+    let school = SchoolSummary { id, name };
     let year = current_year(db, school_id).await?;
     let groups = groups_of(db, school_id, year.id).await?;
     let pupils: Vec<PupilRow> = with_db!(db, |pool| {
@@ -230,6 +262,7 @@ pub async fn school_detail(
         group_staff,
         can_manage: level != Access::Teach,
         can_lead: level == Access::Manage,
+        store_phones,
     })
 }
 

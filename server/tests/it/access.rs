@@ -550,6 +550,16 @@ const SERVER_FNS: &[(&str, Body, [u16; 8])] = &[
         [401, 404, 404, 200, 200, 200, 200, 200],
     ),
     (
+        "admin_store_phones",
+        |f, _, _| {
+            vec![
+                ("school_id", f.school_a.to_string()),
+                ("store", "false".into()),
+            ]
+        },
+        [401, 404, 404, 403, 200, 404, 200, 403],
+    ),
+    (
         "admin_rename_school",
         |f, a, _| {
             vec![

@@ -61,6 +61,7 @@ pub fn PupilPage() -> impl IntoView {
                                 <p>
                                     <strong>{g.name.clone()}</strong>
                                     {g.email.clone().map(|e| view! { <br/><span class="muted small">{e}</span> })}
+                                    {g.phone.clone().map(|p| view! { <br/><span class="muted small">{p}</span> })}
                                 </p>
                                 {g.no_access.then(|| view! { <p class="badge urgent-badge">{t!(i18n, admin.no_access)}</p> })}
                                 {(!g.active).then(|| view! { <p class="badge">{t!(i18n, admin.inactive)}</p> })}

@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::staff::StaffSection;
 use crate::{
     admin::{
-        api::{load_school, AddPupil, CreateGroup, RenameSchool},
+        api::{load_school, AddPupil, CreateGroup, RenameSchool, SetStorePhones},
         model::{GroupView, PupilRow},
     },
     app::param_id,
@@ -20,8 +20,14 @@ pub fn SchoolPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let rename = ServerAction::<RenameSchool>::new();
+    let phones = ServerAction::<SetStorePhones>::new();
     let detail = Resource::new(
-        move || (param_id(params.read().get("id")), rename.version().get()),
+        move || {
+            (
+                param_id(params.read().get("id")),
+                rename.version().get() + phones.version().get(),
+            )
+        },
         |(id, _)| load_school(id),
     );
     let invited = move || query.read().get("uitgenodigd").is_some();
@@ -56,6 +62,22 @@ pub fn SchoolPage() -> impl IntoView {
                                     <label for="school-rename">{t!(i18n, fields.school_name)}</label>
                                     <input id="school-rename" name="name" required maxlength="80" value=name/>
                                     <button type="submit">{t!(i18n, admin.rename_submit)}</button>
+                                </ActionForm>
+                            </details>
+                            }
+                        })}
+                        {d.can_lead.then(|| {
+                            let store = d.store_phones;
+                            view! {
+                            <details class="card">
+                                <summary>{t!(i18n, admin.phones_title)}</summary>
+                                <p>{if store { t!(i18n, admin.phones_on).into_any() } else { t!(i18n, admin.phones_off).into_any() }}</p>
+                                <p class="hint">{t!(i18n, admin.phones_hint)}</p>
+                                <FormError result=phones.value()/>
+                                <ActionForm action=phones>
+                                    <input type="hidden" name="school_id" value=school_id/>
+                                    <input type="hidden" name="store" value=(!store).to_string()/>
+                                    <button type="submit">{if store { t!(i18n, admin.phones_stop).into_any() } else { t!(i18n, admin.phones_start).into_any() }}</button>
                                 </ActionForm>
                             </details>
                             }
