@@ -28,7 +28,7 @@ test("a guardian answers the consent round", async ({ browser }, testInfo) => {
   const directie = await signedIn(browser, testInfo, "directie@regenboog.example");
   await directie.page.goto("/beheer");
   await ready(directie.page, testInfo);
-  await directie.page.getByRole("link", { name: "OBS De Regenboog" }).click();
+  await directie.page.getByRole("link", { name: "OBS De Regenboog" }).first().click();
   await directie.page.getByRole("link", { name: "Toestemming" }).click();
   await ready(directie.page, testInfo);
   const open = directie.page.getByRole("button", { name: "Ronde openen" });
@@ -73,7 +73,7 @@ test("answers for two children are saved together", async ({ browser }, testInfo
   const directie = await signedIn(browser, testInfo, "directie@regenboog.example");
   await directie.page.goto("/beheer");
   await ready(directie.page, testInfo);
-  await directie.page.getByRole("link", { name: "OBS De Regenboog" }).click();
+  await directie.page.getByRole("link", { name: "OBS De Regenboog" }).first().click();
   await directie.page.getByRole("link", { name: "Toestemming" }).click();
   await ready(directie.page, testInfo);
   const open = directie.page.getByRole("button", { name: "Ronde openen" });

@@ -28,7 +28,7 @@ test("a teacher invites a parent who then reads the teacher's new post; other gr
 
   await teacher.goto("/beheer");
   await ready(teacher, testInfo);
-  await teacher.getByRole("link", { name: "OBS De Regenboog" }).click();
+  await teacher.getByRole("link", { name: "OBS De Regenboog" }).first().click();
   await expect(teacher.getByRole("heading", { name: "OBS De Regenboog" })).toBeVisible();
   await teacher.getByRole("link", { name: "Lotte Bakker" }).click();
   await expect(teacher.getByRole("heading", { name: "Lotte Bakker" })).toBeVisible();

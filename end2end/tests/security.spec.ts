@@ -45,7 +45,7 @@ test("an existing account accepts a second child's invitation with its own passw
   const invite = async (child: string) => {
     await directie.goto("/beheer");
     await ready(directie, testInfo);
-    await directie.getByRole("link", { name: "OBS De Regenboog" }).click();
+    await directie.getByRole("link", { name: "OBS De Regenboog" }).first().click();
     await directie.getByRole("link", { name: child }).click();
     await expect(directie.getByRole("heading", { name: child })).toBeVisible();
     await ready(directie, testInfo);

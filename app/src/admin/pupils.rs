@@ -90,7 +90,7 @@ pub async fn pupil_detail(db: &Db, actor: &Actor, pupil_id: i64) -> Result<Pupil
     let year = current_year(db, school_id).await?;
     let pupil: PupilRow = with_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT p.id, p.first_name, p.last_name, g.id AS group_id, g.name AS group_name FROM pupils p \
+        "SELECT p.id, p.first_name, TRIM(p.prefix || ' ' || p.last_name) AS last_name, g.id AS group_id, g.name AS group_name FROM pupils p \
          LEFT JOIN placements pl ON pl.pupil_id = p.id AND pl.school_year_id = $2 \
          LEFT JOIN groups g ON g.id = pl.group_id WHERE p.id = $1"
     )

@@ -219,7 +219,7 @@ pub async fn school_detail(
     let groups = groups_of(db, school_id, year.id).await?;
     let pupils: Vec<PupilRow> = with_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT p.id, p.first_name, p.last_name, g.id AS group_id, g.name AS group_name FROM pupils p \
+        "SELECT p.id, p.first_name, TRIM(p.prefix || ' ' || p.last_name) AS last_name, g.id AS group_id, g.name AS group_name FROM pupils p \
          LEFT JOIN placements pl ON pl.pupil_id = p.id AND pl.school_year_id = $2 \
          LEFT JOIN groups g ON g.id = pl.group_id \
          WHERE p.school_id = $1 ORDER BY g.name, p.last_name, p.first_name"

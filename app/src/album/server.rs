@@ -22,7 +22,7 @@ struct Tagged {
 pub async fn album(db: &Db, actor: &Actor) -> Result<Vec<AlbumChild>, AppError> {
     let children: Vec<(i64, String)> = with_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT p.id, p.first_name || ' ' || p.last_name FROM guardianships gs JOIN pupils p ON p.id = gs.pupil_id \
+        "SELECT p.id, p.first_name || ' ' || CASE WHEN p.prefix = '' THEN '' ELSE p.prefix || ' ' END || p.last_name FROM guardianships gs JOIN pupils p ON p.id = gs.pupil_id \
          WHERE gs.user_id = $1 AND gs.no_access = FALSE ORDER BY p.first_name, p.id"
     )
     .bind(actor.user_id)

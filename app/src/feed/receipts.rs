@@ -61,7 +61,7 @@ pub async fn read_receipts(db: &Db, actor: &Actor, post_id: i64) -> Result<ReadR
     }
     let rows: Vec<(String, String, bool)> = with_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT p.first_name, p.last_name, EXISTS (\
+        "SELECT p.first_name, TRIM(p.prefix || ' ' || p.last_name) AS last_name, EXISTS (\
            SELECT 1 FROM guardianships gs JOIN post_views v ON v.user_id = gs.user_id AND v.post_id = $1 \
            WHERE gs.pupil_id = p.id AND gs.no_access = FALSE) AS seen \
          FROM pupils p \

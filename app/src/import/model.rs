@@ -171,6 +171,9 @@ pub struct RunView {
     /// The CSV's header cells and, per field, the column it is read from (for the mapping form).
     pub headers: Vec<String>,
     pub mapping: Vec<(super::roster::Field, Option<String>)>,
+    /// Header cells of the file that no field is read from (a guardian's e-mail column under a
+    /// name Kring did not recognise would otherwise be skipped without a word).
+    pub unused: Vec<String>,
     pub created_at: i64,
     pub now: i64,
 }

@@ -73,6 +73,7 @@ pub async fn view(db: &Db, actor: &Actor, run_id: i64) -> Result<RunView, AppErr
         problem: None,
         headers: Vec::new(),
         mapping: Vec::new(),
+        unused: Vec::new(),
         created_at: run.created_at,
         now: db.clock().now(),
     };
@@ -89,6 +90,12 @@ pub async fn view(db: &Db, actor: &Actor, run_id: i64) -> Result<RunView, AppErr
             lines.truncate(MAX_LINES);
             view.lines = lines;
             view.counts = preview.plan.counts;
+            view.unused = preview
+                .headers
+                .iter()
+                .filter(|h| !h.is_empty() && !preview.mapping.columns.iter().any(|(_, c)| c == *h))
+                .cloned()
+                .collect();
             view.headers = preview.headers;
             view.mapping = mapping_view(&preview.mapping);
         }

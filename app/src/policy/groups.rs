@@ -110,10 +110,13 @@ pub async fn postable_group_ids(db: &Db, v: &Viewer) -> Result<Vec<i64>, AppErro
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-/// A foundation admin without children or a staff role reads no posts at all: their home page is
-/// the administration.
+/// A foundation admin or an administratie without children or a teaching role reads no posts at
+/// all: their home page is the administration.
 pub async fn reads_no_posts(db: &Db, v: &Viewer, is_admin: bool) -> Result<bool, AppError> {
-    if !is_admin || !v.roles.is_empty() {
+    // Admins and the administratie work with people, not posts: without a child of their own their
+    // start page is the administration.
+    let teaches = v.roles.iter().any(|r| r.role.teaches());
+    if teaches || (!is_admin && v.roles.is_empty()) {
         return Ok(false);
     }
     let (children,): (i64,) = with_db!(db, |pool| sqlx::query_as(

@@ -668,6 +668,61 @@ async fn the_office_imports_through_the_screens(app: TestApp) {
     );
 }
 
+/// The hand-made corpus (`app/src/import/testdata`): an Excel export in Windows-1252 with commas,
+/// other column names and quoted cells reads as the UTF-8 file does; a file without the needed
+/// columns is refused as a whole, naming them, and changes nothing.
+async fn the_bad_file_corpus_through_the_command(app: TestApp) {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/src/import/testdata/");
+    let (ok, utf8) = kring_import(
+        &app,
+        &["--school", SCHOOL, &format!("{corpus}leerlingen.csv")],
+    );
+    assert!(ok, "{utf8:?}");
+    let (ok, excel) = kring_import(
+        &app,
+        &["--school", SCHOOL, &format!("{corpus}leerlingen-excel.csv")],
+    );
+    assert!(ok, "{excel:?}");
+    let pupils = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| l.starts_with("new pupil "))
+            .cloned()
+            .collect()
+    };
+    assert!(!pupils(&utf8).is_empty());
+    assert!(
+        pupils(&excel).iter().all(|l| !l.contains('\u{FFFD}')),
+        "Windows-1252 read as such: {excel:?}"
+    );
+    assert!(
+        excel.iter().any(|l| l.contains("Daan van der Berg")),
+        "{excel:?}"
+    );
+    let before = count(&app, "SELECT COUNT(*) FROM pupils").await;
+    let out = Command::new(env!("CARGO_BIN_EXE_kring"))
+        .args([
+            "import",
+            "--school",
+            SCHOOL,
+            &format!("{corpus}geen-kolommen.csv"),
+            "--apply",
+        ])
+        .env("KRING_DATA_DIR", app.dir.display().to_string())
+        .env("KRING_DATABASE_URL", &app.db_url)
+        .env("KRING_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("leerlingnummer") && err.contains("roepnaam"),
+        "{err}"
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM pupils").await, before);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM import_runs").await, 0);
+}
+
 db_tests!(
     preview_then_apply_once_then_nothing,
     a_bad_row_blocks_only_itself,
@@ -678,4 +733,5 @@ db_tests!(
     accounts_here_are_linked_at_once_staff_never_through_an_import,
     phone_numbers_are_kept_only_when_the_school_says_so,
     the_office_imports_through_the_screens,
+    the_bad_file_corpus_through_the_command,
 );

@@ -213,6 +213,16 @@ fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
         [[401, 404, 404, 200, 200, 200, 200]; 4],
     );
     all(
+        "admin_store_phones",
+        |o, _| {
+            vec![
+                ("school_id", o.school.to_string()),
+                ("store", "false".into()),
+            ]
+        },
+        [A_MANAGE, A_MANAGE, B_MANAGE, ADMIN_ONLY],
+    );
+    all(
         "admin_rename_school",
         |o, a| {
             vec![

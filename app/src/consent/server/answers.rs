@@ -100,7 +100,7 @@ struct Child {
 async fn my_children(db: &Db, actor: &Actor) -> Result<Vec<Child>, AppError> {
     Ok(with_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT p.id AS pupil_id, p.first_name || ' ' || p.last_name AS name, p.school_id, s.name AS school_name, \
+        "SELECT p.id AS pupil_id, p.first_name || ' ' || CASE WHEN p.prefix = '' THEN '' ELSE p.prefix || ' ' END || p.last_name AS name, p.school_id, s.name AS school_name, \
            EXISTS (SELECT 1 FROM placements pl JOIN school_years sy ON sy.id = pl.school_year_id \
                    WHERE pl.pupil_id = p.id AND sy.starts_on <= $2 AND sy.ends_on >= $2) AS placed, \
            EXISTS (SELECT 1 FROM consent_rounds r JOIN school_years ry ON ry.id = r.school_year_id \
@@ -217,7 +217,7 @@ async fn questions_of(
 /// Answers with who gave them and to which wording, newest first; `{which}` selects the pupils.
 fn history_sql(which: &str) -> String {
     format!(
-        "SELECT p.first_name || ' ' || p.last_name AS pupil_name, t.title, t.version, u.name AS who, \
+        "SELECT p.first_name || ' ' || CASE WHEN p.prefix = '' THEN '' ELSE p.prefix || ' ' END || p.last_name AS pupil_name, t.title, t.version, u.name AS who, \
            a.answer, a.pending, a.answered_at \
          FROM consent_answers a JOIN pupils p ON p.id = a.pupil_id JOIN consent_texts t ON t.id = a.text_id \
          JOIN users u ON u.id = a.user_id \

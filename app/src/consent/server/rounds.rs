@@ -38,7 +38,7 @@ pub async fn round_view(db: &Db, actor: &Actor, school_id: i64) -> Result<RoundV
     };
     let pending: Vec<PendingAnswer> = with_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT a.id AS answer_id, p.first_name || ' ' || p.last_name AS pupil_name, u.name AS guardian, \
+        "SELECT a.id AS answer_id, p.first_name || ' ' || CASE WHEN p.prefix = '' THEN '' ELSE p.prefix || ' ' END || p.last_name AS pupil_name, u.name AS guardian, \
            t.title, a.answered_at \
          FROM consent_answers a JOIN pupils p ON p.id = a.pupil_id JOIN users u ON u.id = a.user_id \
          JOIN consent_texts t ON t.id = a.text_id \

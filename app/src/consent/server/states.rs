@@ -77,7 +77,7 @@ pub async fn group_overview(
     let (group_name, school_id) = group.ok_or(AppError::NotFound)?;
     let pupils: Vec<(i64, String)> = with_db!(db, |pool| {
         sqlx::query_as(
-        "SELECT p.id, p.first_name || ' ' || p.last_name FROM placements pl JOIN pupils p ON p.id = pl.pupil_id \
+        "SELECT p.id, p.first_name || ' ' || CASE WHEN p.prefix = '' THEN '' ELSE p.prefix || ' ' END || p.last_name FROM placements pl JOIN pupils p ON p.id = pl.pupil_id \
          WHERE pl.group_id = $1 ORDER BY p.first_name, p.last_name"
     )
     .bind(group_id)
@@ -118,7 +118,7 @@ pub async fn tag_candidates(db: &Db, actor: &Actor) -> Result<Vec<TagCandidate>,
     let v = Viewer::new(db, actor);
     let rows: Vec<(i64, String, i64, i64)> = with_db!(db, |pool| {
         let mut q = sqlx::QueryBuilder::new(
-            "SELECT p.id, p.first_name || ' ' || p.last_name, pl.group_id, p.school_id FROM placements pl \
+            "SELECT p.id, p.first_name || ' ' || CASE WHEN p.prefix = '' THEN '' ELSE p.prefix || ' ' END || p.last_name, pl.group_id, p.school_id FROM placements pl \
              JOIN pupils p ON p.id = pl.pupil_id JOIN school_years sy ON sy.id = pl.school_year_id WHERE ",
         );
         policy::this_year(&mut q, "sy", &v.today);

@@ -64,7 +64,7 @@ pub fn ImportPage() -> impl IntoView {
                         {(!runs.is_empty()).then(|| view! {
                             <section class="card">
                                 <h2>{t!(i18n, import.recent)}</h2>
-                                <ul class="list">
+                                <ul class="list runs">
                                     {runs.into_iter().map(|r| view! { <RunItem run=r now/> }).collect_view()}
                                 </ul>
                             </section>
@@ -97,7 +97,7 @@ fn RunItem(run: RunSummary, now: i64) -> impl IntoView {
         <li>
             <a href=format!("/beheer/import/{}", run.id)>{ago(i18n, now, run.created_at)}</a>
             " · "
-            <span>{status_text(i18n, run.status)}</span>
+            {status_text(i18n, run.status)}
             {counts.map(|c| view! { <br/><span class="muted small">{c}</span> })}
         </li>
     }

@@ -63,16 +63,19 @@ pub fn MappingForm(
             }
         })
         .collect_view();
+    // The caller puts it in a card (or in a card's <details>).
     view! {
-        <section class="card">
             <h2>{t!(i18n, import.mapping_title)}</h2>
-            <p>{t!(i18n, import.mapping_intro, columns = missing.join(", "))}</p>
+            {if missing.is_empty() {
+                view! { <p>{t!(i18n, import.mapping_hint)}</p> }.into_any()
+            } else {
+                view! { <p>{t!(i18n, import.mapping_intro, columns = missing.join(", "))}</p> }.into_any()
+            }}
             <FormError result=save.value()/>
             <ActionForm action=save>
                 <input type="hidden" name="run_id" value=run_id/>
                 {rows}
                 <button type="submit" class="primary">{t!(i18n, import.mapping_save)}</button>
             </ActionForm>
-        </section>
     }
 }

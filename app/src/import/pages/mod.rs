@@ -2,6 +2,7 @@
 //! column mapping, applying with progress, result).
 mod home;
 mod mapping;
+mod progress;
 mod run;
 
 pub use home::ImportPage;

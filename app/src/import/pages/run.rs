@@ -1,8 +1,7 @@
 use leptos::prelude::*;
-use leptos_meta::Meta;
 use leptos_router::hooks::use_params_map;
 
-use super::mapping::MappingForm;
+use super::{mapping::MappingForm, progress::ImportProgress};
 use crate::{
     app::param_id,
     i18n::*,
@@ -39,22 +38,6 @@ pub fn ImportRunPage() -> impl IntoView {
         move || (param_id(params.read().get("id")), apply.version().get()),
         |(id, _)| import_run(id),
     );
-    // While the job runs, ask again every second and a half.
-    Effect::new(move |_| {
-        let applying = run
-            .get()
-            .and_then(Result::ok)
-            .is_some_and(|r| r.status == RunStatus::Applying);
-        #[cfg(feature = "hydrate")]
-        if applying {
-            set_timeout(
-                move || run.refetch(),
-                std::time::Duration::from_millis(1500),
-            );
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = applying;
-    });
     let body = move || {
         Suspend::new(async move {
             match run.await {
@@ -83,14 +66,13 @@ fn RunBody(run: RunView, apply: ServerAction<ImportApply>) -> impl IntoView {
     let again = format!("/beheer/school/{}/import", run.school_id);
     match run.status {
         RunStatus::Applying => {
-            let percent = if run.total > 0 { run.done * 100 / run.total } else { 0 };
             view! {
-                // Without JavaScript the page reloads itself until the import is done.
-                <noscript><Meta http_equiv="refresh" content="3"/></noscript>
+                // Without JavaScript the page reloads itself until the import is done (a refresh
+                // in <noscript> is read only when scripts are off).
+                <noscript><meta http-equiv="refresh" content="3"/></noscript>
                 <section class="card" aria-live="polite">
                     <h2>{t!(i18n, import.applying_title)}</h2>
-                    <progress max=run.total.max(1) value=run.done>{format!("{percent}%")}</progress>
-                    <p>{t!(i18n, import.progress, done = run.done, total = run.total)}</p>
+                    <ImportProgress run_id=run.id done=run.done total=run.total/>
                     <p class="hint">{t!(i18n, import.applying_hint)}</p>
                 </section>
             }
@@ -114,7 +96,9 @@ fn RunBody(run: RunView, apply: ServerAction<ImportApply>) -> impl IntoView {
         .into_any(),
         RunStatus::Uploaded => match run.problem.clone() {
             Some(FileProblem::MissingColumns(missing)) => view! {
-                <MappingForm run_id=run.id missing headers=run.headers.clone() mapping=run.mapping.clone()/>
+                <section class="card">
+                    <MappingForm run_id=run.id missing headers=run.headers.clone() mapping=run.mapping.clone()/>
+                </section>
                 <p><a href=again>{t!(i18n, import.choose_other)}</a></p>
             }
             .into_any(),
@@ -197,6 +181,16 @@ fn Preview(run: RunView, apply: ServerAction<ImportApply>, again: String) -> imp
             {(run.more > 0).then(|| view! { <p class="hint">{t!(i18n, import.more_lines, count = run.more)}</p> })}
             <p><a href=csv download>{t!(i18n, import.download)}</a></p>
         </section>
+        // A column Kring did not recognise is simply not read: the office can say what it is.
+        {(!run.headers.is_empty()).then(|| view! {
+            <details class="card" open=!run.unused.is_empty()>
+                <summary>{t!(i18n, import.mapping_adjust)}</summary>
+                {(!run.unused.is_empty()).then(|| view! {
+                    <p class="notice warn">{t!(i18n, import.unused_columns, columns = run.unused.join(", "))}</p>
+                })}
+                <MappingForm run_id=run.id missing=Vec::new() headers=run.headers.clone() mapping=run.mapping.clone()/>
+            </details>
+        })}
         <section class="card">
             {(!nothing).then(|| view! {
                 <FormError result=apply.value()/>
