@@ -15,9 +15,16 @@ use crate::{
 
 const COLUMNS: &str = "id, name, email, kind, role, pupil_id, created_at, expires_at";
 
-/// The open (or expired, not yet used or revoked) guardian invitations for a pupil.
+/// The open (or expired, not yet used or revoked) guardian invitations for a pupil, also those of
+/// an import that invite a guardian for this pupil and siblings at once.
 pub async fn for_pupil(db: &Db, pupil_id: i64) -> Result<Vec<PendingInvitation>, AppError> {
-    open(db, "pupil_id = $1 AND kind = 'guardian'", pupil_id).await
+    open(
+        db,
+        "(pupil_id = $1 OR id IN (SELECT invitation_id FROM invitation_pupils WHERE pupil_id = $1)) \
+         AND kind = 'guardian'",
+        pupil_id,
+    )
+    .await
 }
 
 /// The open (or expired) staff invitations of a school.

@@ -132,6 +132,30 @@ async fn preview_then_apply_once_then_nothing(app: TestApp) {
         .await,
         2
     );
+    // Both children's pages show the one invitation (to resend or take back).
+    let directie = app.session("directie@regenboog.example").await;
+    for key in ["1001", "1002"] {
+        let pupil = app
+            .id_of("SELECT id FROM pupils WHERE pupil_key = $1", key)
+            .await;
+        let detail: serde_json::Value = app
+            .call(
+                "admin_pupil",
+                Some(&directie),
+                &[("pupil_id", pupil.to_string())],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let emails: Vec<&str> = detail["invitations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|i| i["email"].as_str())
+            .collect();
+        assert!(emails.contains(&"petra@voorbeeld.nl"), "{key}: {emails:?}");
+    }
     // The school keeps no phone numbers unless it says so.
     assert_eq!(
         count(
@@ -723,6 +747,45 @@ async fn the_bad_file_corpus_through_the_command(app: TestApp) {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM import_runs").await, 0);
 }
 
+/// An upload that is never applied is deleted by the housekeeping job after 24 hours.
+async fn an_unapplied_upload_is_gone_after_a_day(app: TestApp) {
+    let school = app.school(SCHOOL).await;
+    let run = runs::create(&app.db, school, None, school_file().as_bytes(), None)
+        .await
+        .unwrap();
+    app.db.clock().advance(runs::KEEP_SECS - 60);
+    app::platform::jobs::queue_purge(&app.state, "import-test-early")
+        .await
+        .unwrap();
+    let kept =
+        "SELECT COUNT(*) FROM import_runs WHERE status = 'uploaded' AND pupils_file IS NOT NULL";
+    // The purge of the early slot has run when the job is done.
+    for _ in 0..200 {
+        if count(&app, "SELECT COUNT(*) FROM jobs WHERE idempotency_key = 'media.purge.import-test-early' AND status = 'done'").await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(count(&app, kept).await, 1, "kept within the day");
+    app.db.clock().advance(120);
+    app::platform::jobs::queue_purge(&app.state, "import-test-late")
+        .await
+        .unwrap();
+    let gone = "SELECT COUNT(*) FROM import_runs WHERE status = 'expired' AND pupils_file IS NULL AND guardians_file IS NULL";
+    for _ in 0..200 {
+        if count(&app, gone).await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(count(&app, gone).await, 1, "deleted after 24 hours");
+    assert_eq!(
+        runs::apply(&app.db, run, 120).await.unwrap(),
+        runs::Applied::Already,
+        "an expired run applies nothing"
+    );
+}
+
 db_tests!(
     preview_then_apply_once_then_nothing,
     a_bad_row_blocks_only_itself,
@@ -734,4 +797,5 @@ db_tests!(
     phone_numbers_are_kept_only_when_the_school_says_so,
     the_office_imports_through_the_screens,
     the_bad_file_corpus_through_the_command,
+    an_unapplied_upload_is_gone_after_a_day,
 );
