@@ -8,7 +8,7 @@ use crate::common;
 
 use common::TestApp;
 
-const ACTORS: [&str; 7] = [
+const ACTORS: [&str; 8] = [
     "anonymous",
     "ouder.bakker@example.nl",     // guardian of Lotte (Groep 3, school A)
     "ouder.devries@example.nl",    // guardian of Sam (Groep 5/6, school A)
@@ -16,6 +16,7 @@ const ACTORS: [&str; 7] = [
     "directie@regenboog.example",  // directie of school A
     "directie@kompas.example",     // directie of school B
     "beheer@kring.example",        // foundation admin
+    "administratie@regenboog.example", // the office of school A
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -70,17 +71,18 @@ impl Fx {
 
 type Body = fn(&Obj, usize) -> Vec<(&'static str, String)>;
 
-const A: [u16; 7] = [401, 404, 404, 200, 200, 404, 200]; // seen by school A's staff and the admin
-const A_MANAGE: [u16; 7] = [401, 404, 404, 403, 200, 404, 200]; // changed by A's directie and the admin
-const B_MANAGE: [u16; 7] = [401, 404, 404, 404, 404, 200, 200]; // changed by B's directie and the admin
-const ADMIN_ONLY: [u16; 7] = [401, 404, 404, 404, 404, 404, 200];
-const EVERYONE: [u16; 7] = [200; 7];
-const SIGNED_IN: [u16; 7] = [401, 200, 200, 200, 200, 200, 200];
+const A: [u16; 8] = [401, 404, 404, 200, 200, 404, 200, 200]; // seen by school A's staff and the admin
+const A_MANAGE: [u16; 8] = [401, 404, 404, 403, 200, 404, 200, 200]; // changed by A's directie and office, and the admin
+const A_LEAD: [u16; 8] = [401, 404, 404, 403, 200, 404, 200, 403]; // the school itself: A's directie and the admin
+const B_MANAGE: [u16; 8] = [401, 404, 404, 404, 404, 200, 200, 404]; // changed by B's directie and the admin
+const ADMIN_ONLY: [u16; 8] = [401, 404, 404, 404, 404, 404, 200, 404];
+const EVERYONE: [u16; 8] = [200; 8];
+const SIGNED_IN: [u16; 8] = [401, 200, 200, 200, 200, 200, 200, 200];
 
 /// (endpoint, target, body, expected status per actor in `ACTORS` order).
-fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
-    let mut rows: Vec<(&'static str, Target, Body, [u16; 7])> = Vec::new();
-    let mut all = |endpoint: &'static str, body: Body, per_target: [[u16; 7]; 4]| {
+fn rows() -> Vec<(&'static str, Target, Body, [u16; 8])> {
+    let mut rows: Vec<(&'static str, Target, Body, [u16; 8])> = Vec::new();
+    let mut all = |endpoint: &'static str, body: Body, per_target: [[u16; 8]; 4]| {
         for (t, expected) in TARGETS.into_iter().zip(per_target) {
             rows.push((endpoint, t, body, expected));
         }
@@ -90,12 +92,12 @@ fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
     all(
         "admin_create_school",
         |_, a| vec![("name", format!("School {a} {}", common::unique()))],
-        [[401, 403, 403, 403, 403, 403, 200]; 4],
+        [[401, 403, 403, 403, 403, 403, 200, 403]; 4],
     );
     all(
         "admin_school",
         |o, _| vec![("school_id", o.school.to_string())],
-        [A, A, [401, 404, 404, 404, 404, 200, 200], ADMIN_ONLY],
+        [A, A, [401, 404, 404, 404, 404, 200, 200, 404], ADMIN_ONLY],
     );
     all(
         "admin_create_group",
@@ -124,7 +126,7 @@ fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
     all(
         "admin_pupil",
         |o, _| vec![("pupil_id", o.pupil.to_string())],
-        [A, A, [401, 404, 404, 404, 404, 200, 200], ADMIN_ONLY],
+        [A, A, [401, 404, 404, 404, 404, 200, 200, 404], ADMIN_ONLY],
     );
     all(
         "admin_place_pupil",
@@ -147,10 +149,10 @@ fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
         },
         // Only the pupil's own teachers and the directie; the admin sees the pupil but may not.
         [
-            [401, 404, 404, 200, 200, 404, 403],
-            [401, 404, 404, 403, 200, 404, 403],
-            [401, 404, 404, 404, 404, 200, 403],
-            [401, 404, 404, 404, 404, 404, 403],
+            [401, 404, 404, 200, 200, 404, 403, 200],
+            [401, 404, 404, 403, 200, 404, 403, 200],
+            [401, 404, 404, 404, 404, 200, 403, 404],
+            [401, 404, 404, 404, 404, 404, 403, 404],
         ],
     );
     all(
@@ -163,7 +165,7 @@ fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
                 ("role", "teacher".into()),
             ]
         },
-        [A_MANAGE, A_MANAGE, B_MANAGE, ADMIN_ONLY],
+        [A_LEAD, A_LEAD, B_MANAGE, ADMIN_ONLY],
     );
     all(
         "admin_guardian_access",
@@ -179,7 +181,7 @@ fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
             A_MANAGE,
             A_MANAGE,
             B_MANAGE,
-            [401, 404, 404, 404, 404, 404, 404],
+            [401, 404, 404, 404, 404, 404, 404, 404],
         ],
     );
     all(
@@ -197,7 +199,7 @@ fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
             A_MANAGE,
             A_MANAGE,
             B_MANAGE,
-            [401, 404, 404, 404, 404, 404, 400],
+            [401, 404, 404, 404, 404, 404, 400, 404],
         ],
     );
     // Searching people and counting invitations: whoever manages a school (results scoped, see
@@ -205,12 +207,12 @@ fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
     all(
         "admin_search",
         |o, _| vec![("q", o.guardian_email.into())],
-        [[401, 404, 404, 200, 200, 200, 200]; 4],
+        [[401, 404, 404, 200, 200, 200, 200, 200]; 4],
     );
     all(
         "admin_invitation_counts",
         |_, _| vec![],
-        [[401, 404, 404, 200, 200, 200, 200]; 4],
+        [[401, 404, 404, 200, 200, 200, 200, 200]; 4],
     );
     all(
         "admin_store_phones",
@@ -220,7 +222,7 @@ fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
                 ("store", "false".into()),
             ]
         },
-        [A_MANAGE, A_MANAGE, B_MANAGE, ADMIN_ONLY],
+        [A_LEAD, A_LEAD, B_MANAGE, ADMIN_ONLY],
     );
     all(
         "admin_rename_school",
@@ -230,14 +232,14 @@ fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
                 ("name", format!("School {a} {}", common::unique())),
             ]
         },
-        [A_MANAGE, A_MANAGE, B_MANAGE, ADMIN_ONLY],
+        [A_LEAD, A_LEAD, B_MANAGE, ADMIN_ONLY],
     );
     // Those who may invite for the pupil act on its open invitations.
     let invitation_rows = [
-        [401, 404, 404, 200, 200, 404, 403],
-        [401, 404, 404, 403, 200, 404, 403],
-        [401, 404, 404, 404, 404, 200, 403],
-        [401, 404, 404, 404, 404, 404, 403],
+        [401, 404, 404, 200, 200, 404, 403, 200],
+        [401, 404, 404, 403, 200, 404, 403, 200],
+        [401, 404, 404, 404, 404, 200, 403, 404],
+        [401, 404, 404, 404, 404, 404, 403, 404],
     ];
     all(
         "admin_resend_invitation",
@@ -271,10 +273,10 @@ fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
         // A directie reaches only people wholly within their school; nobody (de)activates
         // themselves, and no directie reaches the admin.
         [
-            [401, 404, 404, 404, 200, 404, 200],
-            [401, 404, 404, 404, 200, 404, 200],
+            [401, 404, 404, 404, 200, 404, 200, 404],
+            [401, 404, 404, 404, 200, 404, 200, 404],
             B_MANAGE,
-            [401, 404, 404, 404, 404, 404, 400],
+            [401, 404, 404, 404, 404, 404, 400, 404],
         ],
     );
     // Accounts: these act on the caller or on a token; the target account changes nothing, and no
@@ -288,7 +290,7 @@ fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
                 ("password", "niet het wachtwoord".into()),
             ]
         },
-        [[400; 7]; 4],
+        [[400; 8]; 4],
     );
     all("logout", |_, _| vec![], [EVERYONE; 4]);
     all("logout_everywhere", |_, _| vec![], [SIGNED_IN; 4]);
@@ -306,12 +308,12 @@ fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
                 ("password_confirm", "een lang wachtwoord".into()),
             ]
         },
-        [[400; 7]; 4],
+        [[400; 8]; 4],
     );
     all(
         "invitation_info",
         |o, _| vec![("token", format!("{}", o.guardian))],
-        [[404; 7]; 4],
+        [[404; 8]; 4],
     );
     all(
         "accept_invitation",
@@ -321,7 +323,7 @@ fn rows() -> Vec<(&'static str, Target, Body, [u16; 7])> {
                 ("password", "een lang wachtwoord".into()),
             ]
         },
-        [[404; 7]; 4],
+        [[404; 8]; 4],
     );
     all(
         "set_locale",
