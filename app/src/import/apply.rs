@@ -12,9 +12,25 @@ use crate::{
         server::{InvitationJob, INVITE_SECS},
     },
     error::AppError,
-    platform::{db::Db, secrets},
+    platform::{db::Db, jobs::ENQUEUE_AT_SQL, secrets},
     with_db, with_tx,
 };
+
+/// Queues invitation `$id`'s mail in transaction `$tx`, due at `$due` (`$at` is now). A macro, as
+/// each backend's arm of `with_tx!` has its own transaction type.
+macro_rules! queue_mail {
+    ($tx:ident, $id:expr, $due:expr, $at:expr) => {{
+        let (payload, key) = mail_job($id)?;
+        sqlx::query(ENQUEUE_AT_SQL)
+            .bind(INVITATION_JOB)
+            .bind(payload)
+            .bind(key)
+            .bind($due)
+            .bind($at)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
 
 pub const BATCH: usize = 100;
 
@@ -267,15 +283,7 @@ async fn guardians(
                 .execute(&mut *tx)
                 .await?;
             }
-            let (payload, key) = mail_job(id)?;
-            sqlx::query(ENQUEUE_AT)
-                .bind(INVITATION_JOB)
-                .bind(payload)
-                .bind(key)
-                .bind(mail_at(t, slot))
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            queue_mail!(tx, id, mail_at(t, slot), at);
             slot += 1;
         }
         sqlx::query(PROGRESS)
@@ -293,10 +301,6 @@ fn mail_job(invitation_id: i64) -> Result<(String, String), AppError> {
         serde_json::to_string(&InvitationJob { invitation_id }).map_err(|_| AppError::Internal)?;
     Ok((payload, format!("invite:{invitation_id}")))
 }
-
-/// `jobs::ENQUEUE_SQL` with a due time ($4) of its own.
-const ENQUEUE_AT: &str = "INSERT INTO jobs (kind, payload, idempotency_key, run_at, created_at) \
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING";
 
 async fn teachers(
     db: &Db,
@@ -357,15 +361,7 @@ async fn teachers(
                     .execute(&mut *tx)
                     .await?;
                 }
-                let (payload, key) = mail_job(id)?;
-                sqlx::query(ENQUEUE_AT)
-                    .bind(INVITATION_JOB)
-                    .bind(payload)
-                    .bind(key)
-                    .bind(mail_at(t, slot))
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
+                queue_mail!(tx, id, mail_at(t, slot), at);
                 slot += 1;
             }
         }

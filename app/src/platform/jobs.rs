@@ -46,6 +46,12 @@ pub const ENQUEUE_SQL: &str =
     "INSERT INTO jobs (kind, payload, idempotency_key, run_at, created_at) VALUES ($1, $2, $3, $4, $4) \
      ON CONFLICT (idempotency_key) DO NOTHING";
 
+/// `ENQUEUE_SQL` for work due later (bulk mail spread over minutes): binds kind, JSON payload,
+/// idempotency key, due time, now.
+pub const ENQUEUE_AT_SQL: &str =
+    "INSERT INTO jobs (kind, payload, idempotency_key, run_at, created_at) VALUES ($1, $2, $3, $4, $5) \
+     ON CONFLICT (idempotency_key) DO NOTHING";
+
 /// Enqueues work once per idempotency key: enqueuing the same key again is a no-op.
 pub async fn enqueue<T: Serialize>(
     db: &Db,
