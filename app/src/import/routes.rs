@@ -41,6 +41,7 @@ pub async fn upload(
         return Redirect::to("/inloggen").into_response();
     };
     let mut school_id = 0;
+    let mut turn = None;
     let mut file = None;
     let mut guardians = None;
     loop {
@@ -54,6 +55,16 @@ pub async fn upload(
         match name.as_str() {
             "file" | "guardians" if !has_file => {}
             "file" | "guardians" => {
+                // The form sends the school first: nobody else's file is read at all.
+                if crate::admin::server::manage(&actor, school_id).is_err() {
+                    return StatusCode::NOT_FOUND.into_response();
+                }
+                if turn.is_none() {
+                    match runs::file_turn().await {
+                        Ok(t) => turn = Some(t),
+                        Err(_) => return back(school_id, "onleesbaar"),
+                    }
+                }
                 let bytes = match read_file(field).await {
                     Ok(b) => b,
                     Err(key) => return back(school_id, key),
@@ -109,6 +120,7 @@ pub async fn lines_csv(
     };
     let lines = async {
         let run = super::server::run_for(&state.db, &actor, run_id).await?;
+        let _turn = runs::file_turn().await?;
         let (file, guardians) = runs::files(&state.db, run_id).await?;
         let preview = runs::preview(&state.db, run.school_id, &file, guardians.as_deref())
             .await?

@@ -15,6 +15,18 @@ use crate::{error::AppError, platform::db::Db, with_db, with_tx};
 
 /// The uploaded file is deleted after applying, or after this long.
 pub const KEEP_SECS: i64 = 24 * 3600;
+
+/// Import files are read whole (a CSV parser and a plan need all rows): at most this many are held
+/// in memory at once, whoever uploads or looks (DS-01).
+static FILES_IN_MEMORY: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Waits for a turn to hold an import file in memory; the turn ends when the permit is dropped.
+pub async fn file_turn() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    FILES_IN_MEMORY
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal)
+}
 /// The job that applies a run from the screens.
 pub const APPLY_JOB: &str = "import.apply";
 
@@ -182,6 +194,7 @@ pub async fn apply(db: &Db, run_id: i64, mail_per_minute: u32) -> Result<Applied
     .await
     .map(|r| r.rows_affected())
     })?;
+    let _turn = file_turn().await?;
     let (file, guardians) = files(db, run_id).await?;
     let preview = match preview(db, run.school_id, &file, guardians.as_deref()).await? {
         Ok(p) => p,

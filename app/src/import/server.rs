@@ -80,6 +80,7 @@ pub async fn view(db: &Db, actor: &Actor, run_id: i64) -> Result<RunView, AppErr
     if status != RunStatus::Uploaded {
         return Ok(view);
     }
+    let _turn = runs::file_turn().await?;
     let (file, guardians) = runs::files(db, run_id).await?;
     match runs::preview(db, run.school_id, &file, guardians.as_deref()).await? {
         Ok(preview) => {
